@@ -1,0 +1,161 @@
+#ifndef MAIL_PARAMS_H
+#define MAIL_PARAMS_H
+/*++
+/* NAME
+/*	mail_params 3h
+/* SUMMARY
+/*	the parameter table: every configuration parameter, in one place
+/* SYNOPSIS
+/*	#include <mail_params.h>
+/* DESCRIPTION
+/*	mail_param_table[] lists every parameter dromos knows, each with
+/*	its name (VAR_X), type, default (DEF_X, which may refer to other
+/*	parameters with $name), range, one-line description and the
+/*	variable (var_x) that mail_conf_eval() fills. It is the single
+/*	source of truth: mail_conf validates against it, dromconf -d prints
+/*	it, and html/parameters.html is generated from it.
+/*
+/*	Types: MAIL_PARAM_STR (any text, after $name expansion),
+/*	MAIL_PARAM_INT (a decimal integer within [min, max]),
+/*	MAIL_PARAM_BOOL ("yes" or "no"), MAIL_PARAM_TIME (a number with an
+/*	optional unit s, m, h, d or w, default unit s, stored in seconds
+/*	within [min, max]). MAIL_PARAM_F_COMPUTED marks defaults computed
+/*	at run time (myhostname from the system's host name, mydomain from
+/*	myhostname).
+/*
+/*	mail_param_find(name) returns the row or NULL.
+/*	mail_param_type_name(type) returns "string", "integer", "boolean"
+/*	or "time".
+/*	mail_param_default(row, buf) gives the default as text (computed
+/*	ones computed).
+/* DIAGNOSTICS
+/*	None.
+/*--*/
+#include <mail_build.h>
+
+#define MAIL_PARAM_STR		1
+#define MAIL_PARAM_INT		2
+#define MAIL_PARAM_BOOL		3
+#define MAIL_PARAM_TIME		4
+
+#define MAIL_PARAM_F_COMPUTED	(1<<0)
+
+struct vstring;
+
+struct mail_param {
+    const char *name;
+    int     type;
+    const char *defval;
+    long    min;
+    long    max;
+    int     flags;
+    const char *descr;
+    void   *var;			/* char **, long *, or int * (BOOL) */
+};
+
+extern const struct mail_param mail_param_table[];
+extern const struct mail_param *mail_param_find(const char *);
+extern const char *mail_param_type_name(int);
+extern const char *mail_param_default(const struct mail_param *, struct vstring *);
+
+/* Installation paths. Defaults come from mail_build.h (made by the build). */
+#define VAR_CONFIG_DIR		"config_directory"
+#define DEF_CONFIG_DIR		BUILD_CONFIG_DIR
+extern char *var_config_dir;
+
+#define VAR_QUEUE_DIR		"queue_directory"
+#define DEF_QUEUE_DIR		BUILD_QUEUE_DIR
+extern char *var_queue_dir;
+
+#define VAR_DAEMON_DIR		"daemon_directory"
+#define DEF_DAEMON_DIR		BUILD_DAEMON_DIR
+extern char *var_daemon_dir;
+
+#define VAR_COMMAND_DIR		"command_directory"
+#define DEF_COMMAND_DIR		BUILD_COMMAND_DIR
+extern char *var_command_dir;
+
+#define VAR_DATA_DIR		"data_directory"
+#define DEF_DATA_DIR		BUILD_DATA_DIR
+extern char *var_data_dir;
+
+/* Users. */
+#define VAR_MAIL_OWNER		"mail_owner"
+#define DEF_MAIL_OWNER		"dromos"
+extern char *var_mail_owner;
+
+#define VAR_SGID_GROUP		"setgid_group"
+#define DEF_SGID_GROUP		"dromdrop"
+extern char *var_sgid_group;
+
+/* Names. */
+#define VAR_MYHOSTNAME		"myhostname"
+extern char *var_myhostname;
+
+#define VAR_MYDOMAIN		"mydomain"
+extern char *var_mydomain;
+
+#define VAR_MYORIGIN		"myorigin"
+#define DEF_MYORIGIN		"$myhostname"
+extern char *var_myorigin;
+
+#define VAR_MYDEST		"mydestination"
+#define DEF_MYDEST		"$myhostname, localhost"
+extern char *var_mydest;
+
+/* Network. */
+#define VAR_INET_INTERFACES	"inet_interfaces"
+#define DEF_INET_INTERFACES	"all"
+extern char *var_inet_interfaces;
+
+#define VAR_INET_PROTOCOLS	"inet_protocols"
+#define DEF_INET_PROTOCOLS	"all"
+extern char *var_inet_protocols;
+
+/* Logging. */
+#define VAR_SYSLOG_NAME		"syslog_name"
+#define DEF_SYSLOG_NAME		"dromos"
+extern char *var_syslog_name;
+
+#define VAR_SYSLOG_FACILITY	"syslog_facility"
+#define DEF_SYSLOG_FACILITY	"mail"
+extern char *var_syslog_facility;
+
+#define VAR_MAILLOG_FILE	"maillog_file"
+#define DEF_MAILLOG_FILE	""
+extern char *var_maillog_file;
+
+#define VAR_MAILLOG_ROTATE_SUFFIX "maillog_file_rotate_suffix"
+#define DEF_MAILLOG_ROTATE_SUFFIX "%Y%m%d-%H%M%S"
+extern char *var_maillog_rotate_suffix;
+
+/* Process management (master). */
+#define VAR_PROC_LIMIT		"default_process_limit"
+#define DEF_PROC_LIMIT		"100"
+extern long var_proc_limit;
+
+#define VAR_MAX_USE		"max_use"
+#define DEF_MAX_USE		"100"
+extern long var_max_use;
+
+#define VAR_MAX_IDLE		"max_idle"
+#define DEF_MAX_IDLE		"100s"
+extern long var_max_idle;
+
+#define VAR_THROTTLE_MIN	"service_backoff_time"
+#define DEF_THROTTLE_MIN	"1s"
+extern long var_throttle_min;
+
+#define VAR_THROTTLE_TIME	"service_throttle_time"
+#define DEF_THROTTLE_TIME	"60s"
+extern long var_throttle_time;
+
+#define VAR_DAEMON_TIMEOUT	"daemon_timeout"
+#define DEF_DAEMON_TIMEOUT	"18000s"
+extern long var_daemon_timeout;
+
+#define VAR_IMPORT_ENVIRON	"import_environment"
+#define DEF_IMPORT_ENVIRON	"TZ MAIL_CONFIG LANG"
+extern char *var_import_environ;
+
+#endif
