@@ -1,0 +1,202 @@
+"""dromos_instance - a whole dromos instance under a temporary root, for
+integration tests.
+
+    inst = Instance()            # make install DESTDIR=<tmp>, paths pointed
+    inst.setup()                 # into the temporary root, post-install
+    inst.set_main(max_use='2')   # dromconf -e
+    inst.write_master_cf([...])  # extra master.cf lines after the defaults
+    inst.start()                 # dromos start (master detaches, -w)
+    ...
+    inst.stop()                  # dromos stop; then make sure nothing is left
+
+Everything it starts runs as real processes: the installed master, the real
+dromos user made by post-install, real sockets on 127.0.0.1. It kills only
+processes it can prove belong to this instance (children of its master).
+"""
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+
+TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+BIN = os.path.join(TOP, 'bin')
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 that was free a moment ago."""
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
+def run(argv, check=True, **kw):
+    """Run argv; return CompletedProcess with text output."""
+    res = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         text=True, timeout=kw.pop('timeout', 120), **kw)
+    if check and res.returncode != 0:
+        raise AssertionError('%s failed (%d):\n%s%s' % (
+            ' '.join(argv), res.returncode, res.stdout, res.stderr))
+    return res
+
+
+def proc_status(pid):
+    """/proc/PID/status as a dict, or None when the process is gone."""
+    try:
+        with open('/proc/%d/status' % pid) as f:
+            return dict(line.rstrip('\n').split(':\t', 1) for line in f
+                        if ':\t' in line)
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+
+
+def children_of(pid):
+    """PIDs whose parent is pid."""
+    kids = []
+    for d in os.listdir('/proc'):
+        if not d.isdigit():
+            continue
+        st = proc_status(int(d))
+        if st and st.get('PPid') == str(pid):
+            kids.append(int(d))
+    return kids
+
+
+def wait_for(pred, timeout=10.0, interval=0.05, what='condition'):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        val = pred()
+        if val:
+            return val
+        time.sleep(interval)
+    raise AssertionError('timed out after %.1fs waiting for %s' % (timeout, what))
+
+
+class Instance:
+    def __init__(self, hostname='mx.example.test'):
+        self.root = tempfile.mkdtemp(prefix='dromos-test-')
+        os.chmod(self.root, 0o755)
+        self.hostname = hostname
+        self.config_dir = os.path.join(self.root, 'etc', 'dromos')
+        self.master_pid = None
+        self.started = False
+
+    # --- installation -------------------------------------------------
+    def default(self, name):
+        return run([os.path.join(BIN, 'dromconf'), '-d', '-h', name]).stdout.strip()
+
+    def setup(self, **main):
+        run(['make', '-s', '-C', TOP, 'install', 'DESTDIR=' + self.root],
+            timeout=600)
+        self.queue_dir = self.root + self.default('queue_directory')
+        self.daemon_dir = self.root + self.default('daemon_directory')
+        self.command_dir = self.root + self.default('command_directory')
+        self.data_dir = self.root + self.default('data_directory')
+        self.maillog = os.path.join(self.root, 'var', 'log', 'dromos.log')
+        os.makedirs(os.path.dirname(self.maillog), exist_ok=True)
+        settings = dict(queue_directory=self.queue_dir,
+                        daemon_directory=self.daemon_dir,
+                        command_directory=self.command_dir,
+                        data_directory=self.data_dir,
+                        maillog_file=self.maillog,
+                        myhostname=self.hostname,
+                        inet_interfaces='127.0.0.1',
+                        service_backoff_time='1s',
+                        service_throttle_time='4s')
+        settings.update(main)
+        self.set_main(**settings)
+        env = dict(os.environ)
+        env['PATH'] = self.command_dir + ':' + env.get('PATH', '/usr/bin:/bin')
+        run([os.path.join(self.daemon_dir, 'post-install'),
+             '-c', self.config_dir], env=env)
+        return self
+
+    def dromconf(self, *args, check=True):
+        return run([os.path.join(self.command_dir, 'dromconf'),
+                    '-c', self.config_dir] + list(args), check=check)
+
+    def dromos(self, *args, check=True, timeout=60):
+        return run([os.path.join(self.command_dir, 'dromos'),
+                    '-c', self.config_dir] + list(args), check=check,
+                   timeout=timeout)
+
+    def set_main(self, **kw):
+        if kw:
+            self.dromconf('-e', *['%s=%s' % kv for kv in kw.items()])
+
+    def write_master_cf(self, lines, keep_defaults=True):
+        """Replace master.cf: the installed default services (when
+        keep_defaults) followed by lines."""
+        path = os.path.join(self.config_dir, 'master.cf')
+        base = ''
+        if keep_defaults:
+            with open(os.path.join(TOP, 'conf', 'master.cf')) as f:
+                base = f.read()
+        with open(path + '.tmp', 'w') as f:
+            f.write(base + ''.join(l + '\n' for l in lines))
+        os.rename(path + '.tmp', path)
+
+    # --- running ------------------------------------------------------
+    def pidfile(self):
+        return os.path.join(self.queue_dir, 'pid', 'master.pid')
+
+    def read_master_pid(self):
+        try:
+            with open(self.pidfile()) as f:
+                return int(f.read().split()[0])
+        except (FileNotFoundError, ValueError, IndexError):
+            return None
+
+    def start(self):
+        res = self.dromos('start')
+        self.started = True
+        self.master_pid = wait_for(self.read_master_pid, what='master pid file')
+        wait_for(lambda: proc_status(self.master_pid), what='master running')
+        return res
+
+    def children(self):
+        return children_of(self.master_pid) if self.master_pid else []
+
+    def reload(self):
+        return self.dromos('reload')
+
+    def stop(self):
+        if not self.started:
+            return
+        pid = self.master_pid
+        kids = self.children()
+        self.dromos('stop', check=False)
+        self.started = False
+        if pid:
+            try:
+                wait_for(lambda: proc_status(pid) is None or
+                         proc_status(pid).get('State', '').startswith('Z'),
+                         timeout=30, what='master to exit')
+            finally:
+                # Only our own processes, by PID: the master and its children.
+                for p in [pid] + kids:
+                    if proc_status(p) is not None:
+                        try:
+                            os.kill(p, signal.SIGKILL)
+                        except ProcessLookupError:
+                            pass
+
+    def log(self):
+        try:
+            with open(self.maillog, errors='replace') as f:
+                return f.read()
+        except FileNotFoundError:
+            return ''
+
+    def wait_log(self, pattern, timeout=10.0):
+        rx = re.compile(pattern)
+        return wait_for(lambda: rx.search(self.log()), timeout=timeout,
+                        what='log line /%s/\n--- log so far:\n%s' % (pattern, self.log()))
+
+    def cleanup(self):
+        self.stop()
+        shutil.rmtree(self.root, ignore_errors=True)
