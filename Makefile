@@ -29,7 +29,7 @@ DIRS	= $(LIBDIRS) $(PROGDIRS)
 
 BUILDDEFS = src/global/mail_build.h
 
-.PHONY: all build check fuzz install clean flagcheck tests
+.PHONY: all build check fuzz install clean flagcheck tests html print-command-directory
 
 all: build
 
@@ -79,3 +79,6 @@ clean:
 	for d in $(DIRS) tests; do $(MAKE) -C $$d clean; done
 	rm -rf bin .build-flags .build-flags.new $(BUILDDEFS)
 	find libexec -mindepth 1 ! -name .gitignore -exec rm -rf {} +
+
+print-command-directory:
+	@echo $(command_directory)
