@@ -75,6 +75,16 @@ install: build
 		command_directory="$(command_directory)" \
 		html_directory="$(html_directory)"
 
+# Program pages are generated from the man-page header of each program's
+# main source file; tests/docs fails when a committed page is stale.
+PROGRAM_SOURCES = src/master/master.c src/logd/logd.c src/dromos/dromos.c \
+		  src/dromconf/dromconf.c
+
+html:
+	@for s in $(PROGRAM_SOURCES); do n=$$(basename $$s .c); \
+		python3 auxiliary/srctohtml $$s > html/$$n.html.new && \
+		mv html/$$n.html.new html/$$n.html || exit 1; done
+
 clean:
 	for d in $(DIRS) tests; do $(MAKE) -C $$d clean; done
 	rm -rf bin .build-flags .build-flags.new $(BUILDDEFS)
