@@ -84,6 +84,7 @@ html:
 	@for s in $(PROGRAM_SOURCES); do n=$$(basename $$s .c); \
 		python3 auxiliary/srctohtml $$s > html/$$n.html.new && \
 		mv html/$$n.html.new html/$$n.html || exit 1; done
+	$(MAKE) -C tests/global html
 
 clean:
 	for d in $(DIRS) tests; do $(MAKE) -C $$d clean; done

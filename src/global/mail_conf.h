@@ -45,6 +45,10 @@
 /*	mail_conf_names() lists the names set in main.cf or by overrides
 /*	(sorted; caller frees with argv_free).
 /*
+/*	mail_conf_read_buf(path, data, len, why) parses data (len bytes) as
+/*	if read from the file path, with the same checks and warnings, but
+/*	does not change config_directory (for tests and the fuzz target).
+/*
 /*	mail_conf_edit(path, name, value, why) rewrites main.cf with name
 /*	set to value: the last existing "name = ..." line (with its
 /*	continuation lines) is replaced in place, otherwise the line is
@@ -54,10 +58,13 @@
 /* DIAGNOSTICS
 /*	Functions return 0 or -1 with a one-line reason in why.
 /*--*/
+#include <stddef.h>
+
 struct vstring;
 struct argv;
 
 extern int mail_conf_read(const char *, struct vstring *);
+extern int mail_conf_read_buf(const char *, const char *, size_t, struct vstring *);
 extern int mail_conf_override(const char *, const char *, const char *, struct vstring *);
 extern int mail_conf_eval(struct vstring *);
 extern void mail_conf_load(const char *, const struct argv *);

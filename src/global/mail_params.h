@@ -21,7 +21,9 @@
 /*	optional unit s, m, h, d or w, default unit s, stored in seconds
 /*	within [min, max]). MAIL_PARAM_F_COMPUTED marks defaults computed
 /*	at run time (myhostname from the system's host name, mydomain from
-/*	myhostname).
+/*	myhostname). MAIL_PARAM_F_BUILD marks defaults chosen when dromos is
+/*	built (the installation paths, from mail_build.h), so documentation
+/*	need not show one build's values.
 /*
 /*	mail_param_find(name) returns the row or NULL.
 /*	mail_param_type_name(type) returns "string", "integer", "boolean"
@@ -39,6 +41,7 @@
 #define MAIL_PARAM_TIME		4
 
 #define MAIL_PARAM_F_COMPUTED	(1<<0)
+#define MAIL_PARAM_F_BUILD	(1<<1)
 
 struct vstring;
 
@@ -157,5 +160,10 @@ extern long var_daemon_timeout;
 #define VAR_IMPORT_ENVIRON	"import_environment"
 #define DEF_IMPORT_ENVIRON	"TZ MAIL_CONFIG LANG"
 extern char *var_import_environ;
+
+/* Start-up. */
+#define VAR_CHROOT_REFRESH	"chroot_refresh"
+#define DEF_CHROOT_REFRESH	"yes"
+extern int var_chroot_refresh;
 
 #endif

@@ -33,5 +33,6 @@ extern void argv_addn(struct argv *, const char *, size_t);
 extern void argv_truncate(struct argv *, size_t);
 extern void argv_free(struct argv **);
 extern struct argv *argv_split(const char *, const char *);
+extern struct argv *argv_split_quoted(const char *, const char *);
 
 #endif

@@ -1,0 +1,281 @@
+/*++
+/* NAME
+/*	dromos_ctl 3
+/* SUMMARY
+/*	dromos start, start-fg, stop, reload, status
+/* SYNOPSIS
+/*	#include "dromos.h"
+/*
+/*	const char *dromos_pidfile(buf)
+/*	struct vstring *buf;
+/*
+/*	int	dromos_master_pid(pid_r)
+/*	pid_t	*pid_r;
+/*
+/*	void	dromos_log_open(void)
+/*
+/*	void	dromos_log(format, ...)
+/*
+/*	int	dromos_cmd_start(void)
+/*	int	dromos_cmd_start_fg(void)
+/*	int	dromos_cmd_stop(void)
+/*	int	dromos_cmd_reload(void)
+/*	int	dromos_cmd_status(void)
+/* DESCRIPTION
+/*	See dromos.h and the commands in dromos.c. master is found through
+/*	its lock on $queue_directory/pid/master.pid (lock_file_pid()), so a
+/*	stale pid file never names a live process by mistake.
+/* DIAGNOSTICS
+/*	Through msg(3).
+/*--*/
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <stdarg.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <argv.h>
+#include <atomic_file.h>
+#include <msg.h>
+#include <spawn.h>
+#include <stringops.h>
+#include <vstring.h>
+
+#include <mail_params.h>
+
+#include "dromos.h"
+
+#define DROMOS_STOP_WAIT	30	/* seconds for master to go */
+#define DROMOS_START_WAIT	120	/* seconds for master -w to report */
+#define DROMOS_POLL_MS		100
+
+/* dromos_pidfile - where master keeps its lock */
+
+const char *dromos_pidfile(struct vstring *buf)
+{
+    path_join(buf, var_queue_dir, "pid/master.pid");
+    return (vstring_str(buf));
+}
+
+/* dromos_master_pid - 1 with the pid when master runs, 0 when not */
+
+int     dromos_master_pid(pid_t *pid_r)
+{
+    struct vstring *path = vstring_alloc(100);
+    struct vstring *why = vstring_alloc(100);
+    int     ret;
+
+    if ((ret = lock_file_pid(dromos_pidfile(path), pid_r, why)) < 0)
+	msg_fatal("cannot tell whether master runs: %s", vstring_str(why));
+    if (ret == 1 && *pid_r <= 0)
+	msg_fatal("%s is locked, but holds no process id", vstring_str(path));
+    vstring_free(&path);
+    vstring_free(&why);
+    return (ret);
+}
+
+/* dromos_log_open - logd when it answers, otherwise syslog */
+
+void    dromos_log_open(void)
+{
+    struct vstring *path = vstring_alloc(100);
+    struct vstring *why = vstring_alloc(100);
+    struct stat st;
+
+    msg_logd_close();
+    if (*var_maillog_file != 0
+	&& stat(vstring_str(path_join(path, var_queue_dir, "public/dromlog")),
+		&st) == 0
+	&& S_ISSOCK(st.st_mode)
+	&& msg_logd_init(vstring_str(path), why) == 0) {
+	if (msg_verbose)
+	    msg_info("logging through %s", vstring_str(path));
+    } else if (msg_syslog_init(var_syslog_facility, why) < 0) {
+	msg_warn("%s", vstring_str(why));
+    }
+    vstring_free(&path);
+    vstring_free(&why);
+}
+
+/* dromos_log - a record for the log only */
+
+void    dromos_log(const char *fmt,...)
+{
+    va_list ap;
+
+    msg_stderr_init(0, 0);
+    va_start(ap, fmt);
+    msg_vlog(MSG_INFO, fmt, ap);
+    va_end(ap);
+    msg_stderr_init(1, 0);
+}
+
+/* dromos_prepare - the checks and chroot refresh before a start */
+
+static void dromos_prepare(void)
+{
+    pid_t   pid;
+
+    if (dromos_master_pid(&pid) == 1) {
+	msg_error("the dromos mail system is already running (pid %ld)",
+		  (long) pid);
+	exit(1);
+    }
+    if (dromos_check() > 0)
+	msg_fatal("configuration errors: "
+		  "the dromos mail system was not started");
+    if (var_chroot_refresh && dromos_chroot_refresh() > 0)
+	msg_fatal("cannot refresh the chroot files: "
+		  "the dromos mail system was not started");
+}
+
+/* dromos_master_argv - master's command line */
+
+static struct argv *dromos_master_argv(const char *mode)
+{
+    struct argv *argv = argv_alloc(8);
+    struct vstring *path = vstring_alloc(100);
+    int     i;
+
+    path_join(path, var_daemon_dir, "master");
+    argv_add(argv, vstring_str(path), "-c", dromos_config_dir, mode,
+	     (char *) 0);
+    for (i = 0; i < msg_verbose; i++)
+	argv_add(argv, "-v", (char *) 0);
+    vstring_free(&path);
+    return (argv);
+}
+
+/* dromos_cmd_start - start master in the background */
+
+int     dromos_cmd_start(void)
+{
+    struct spawn_req req;
+    struct argv *argv;
+    struct vstring *why = vstring_alloc(100);
+    struct vstring *buf = vstring_alloc(100);
+    pid_t   pid;
+    int     status;
+
+    dromos_prepare();
+    argv = dromos_master_argv("-w");
+    memset(&req, 0, sizeof(req));
+    req.argv = argv->argv;
+    req.fd_in = -1;
+    req.fd_out = 1;
+    req.fd_err = 2;
+    msg_info("starting the dromos mail system");
+    switch (spawn_run(&req, DROMOS_START_WAIT * 1000L, &status, why)) {
+    case -1:
+	msg_fatal("cannot run master: %s", vstring_str(why));
+    case 1:
+	msg_fatal("%s", vstring_str(why));
+    }
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+	dromos_log_open();
+	if (dromos_master_pid(&pid) == 1)
+	    dromos_log("starting the dromos mail system (master pid %ld)",
+		       (long) pid);
+	else
+	    dromos_log("starting the dromos mail system");
+	status = 0;
+    } else {
+	msg_error("master failed to start: %s", spawn_status_str(status, buf));
+	status = WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+    }
+    argv_free(&argv);
+    vstring_free(&why);
+    vstring_free(&buf);
+    return (status);
+}
+
+/* dromos_cmd_start_fg - become master, in the foreground */
+
+int     dromos_cmd_start_fg(void)
+{
+    struct argv *argv;
+
+    dromos_prepare();
+    argv = dromos_master_argv("-f");
+    msg_info("starting the dromos mail system in the foreground");
+    execv(argv->argv[0], argv->argv);
+    msg_fatal("execv %s: %s", argv->argv[0], strerror(errno));
+}
+
+/* dromos_sleep_ms - a short pause */
+
+static void dromos_sleep_ms(long ms)
+{
+    struct timespec ts;
+
+    ts.tv_sec = ms / 1000;
+    ts.tv_nsec = (ms % 1000) * 1000000L;
+    while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+	 /* void */ ;
+}
+
+/* dromos_cmd_stop - SIGTERM, and wait until master has gone */
+
+int     dromos_cmd_stop(void)
+{
+    pid_t   pid;
+    pid_t   now;
+    int     waited;
+
+    if (dromos_master_pid(&pid) != 1) {
+	msg_error("the dromos mail system is not running");
+	return (1);
+    }
+    dromos_log_open();
+    msg_info("stopping the dromos mail system");
+    if (kill(pid, SIGTERM) < 0) {
+	if (errno == ESRCH)
+	    return (0);
+	msg_fatal("kill master (pid %ld): %s", (long) pid, strerror(errno));
+    }
+    msg_logd_close();
+    for (waited = 0; waited < DROMOS_STOP_WAIT * 1000;
+	 waited += DROMOS_POLL_MS) {
+	if (dromos_master_pid(&now) != 1)
+	    return (0);
+	dromos_sleep_ms(DROMOS_POLL_MS);
+    }
+    msg_error("master (pid %ld) has not stopped after %d seconds",
+	      (long) pid, DROMOS_STOP_WAIT);
+    return (1);
+}
+
+/* dromos_cmd_reload - SIGHUP */
+
+int     dromos_cmd_reload(void)
+{
+    pid_t   pid;
+
+    if (dromos_master_pid(&pid) != 1) {
+	msg_error("the dromos mail system is not running");
+	return (1);
+    }
+    dromos_log_open();
+    msg_info("refreshing the dromos mail system");
+    if (kill(pid, SIGHUP) < 0)
+	msg_fatal("kill master (pid %ld): %s", (long) pid, strerror(errno));
+    return (0);
+}
+
+/* dromos_cmd_status - running or not */
+
+int     dromos_cmd_status(void)
+{
+    pid_t   pid;
+
+    if (dromos_master_pid(&pid) == 1) {
+	msg_info("the dromos mail system is running: PID: %ld", (long) pid);
+	return (0);
+    }
+    msg_info("the dromos mail system is not running");
+    return (1);
+}
