@@ -87,6 +87,9 @@ int     var_chroot_refresh;
 #define WEEK	(7 * DAY)
 
 const struct mail_param mail_param_table[] = {
+    {VAR_CHROOT_REFRESH, MAIL_PARAM_BOOL, DEF_CHROOT_REFRESH, 0, 0, 0,
+	"Whether dromos start first copies the chroot's etc/ files (resolv.conf, hosts, ...) from the system.",
+    &var_chroot_refresh},
     STR(VAR_COMMAND_DIR, DEF_COMMAND_DIR, MAIL_PARAM_F_BUILD,
 	"The folder with the administrator commands (dromos, dromconf).",
 	&var_command_dir),
@@ -153,9 +156,6 @@ const struct mail_param mail_param_table[] = {
     STR(VAR_SGID_GROUP, DEF_SGID_GROUP, 0,
 	"The group of the one set-gid submission program and of public/ and maildrop/.",
 	&var_sgid_group),
-    {VAR_CHROOT_REFRESH, MAIL_PARAM_BOOL, DEF_CHROOT_REFRESH, 0, 0, 0,
-	"Whether dromos start copies the chroot's etc/ files (resolv.conf, hosts, ...) from the system first.",
-    &var_chroot_refresh},
     STR(VAR_SYSLOG_FACILITY, DEF_SYSLOG_FACILITY, 0,
 	"The syslog(3) facility used when maillog_file is empty.",
 	&var_syslog_facility),

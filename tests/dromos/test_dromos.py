@@ -281,8 +281,9 @@ def test_check_bad_names_are_warnings(scratch):
     err = lines(res.stderr)
     assert 'dromos: warning: myhostname: not a valid domain name: "bad_host!.example"' in err
     assert 'dromos: warning: mydestination: not a valid domain name: "bad_host!.example"' in err
+    assert 'dromos: warning: myorigin: not a valid domain name: "bad_host!.example"' in err
     assert 'dromos: warning: mydestination: not a valid domain name: "-x.example"' in err
-    assert len(err) == 3, err
+    assert len(err) == 4, err
 
 
 def test_check_bad_manifest_is_an_error(scratch):
