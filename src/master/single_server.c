@@ -28,7 +28,10 @@
 /*	after $max_idle seconds without a client (0: never), when master
 /*	closes the status pipe (reload, stop, or master died) -- after the
 /*	current client, when there is one -- and on SIGTERM (at once, even
-/*	inside the service function).
+/*	inside the service function). A watchdog ends the process with
+/*	SIGALRM when one client takes longer than $daemon_timeout, so a
+/*	wedged session cannot hold a process forever; master logs it as
+/*	killed by signal 14.
 /*
 /*	With -S the process serves one client on standard input (which must
 /*	be a socket or a terminal, as it is also written) and exits.
@@ -92,7 +95,12 @@ static void single_server_serve(int fd)
 
     stream = vstream_fdopen(fd, VSTREAM_FLAG_CLOSE);
     mail_server_busy = 1;
+    /* Watchdog: a client session that hangs beyond this kills us. */
+    if (var_daemon_timeout > 0)
+	alarm((unsigned) (var_daemon_timeout > UINT32_MAX / 2 ?
+			  UINT32_MAX / 2 : var_daemon_timeout));
     single_service(stream, single_ctx.service, single_ctx.argv);
+    alarm(0);
     mail_server_busy = 0;
     (void) vstream_close(&stream);
 }
