@@ -45,6 +45,7 @@
 #include <stringops.h>
 #include <vstring.h>
 
+#include <mail_log.h>
 #include <mail_params.h>
 
 #include "dromos.h"
@@ -82,22 +83,11 @@ int     dromos_master_pid(pid_t *pid_r)
 
 void    dromos_log_open(void)
 {
-    struct vstring *path = vstring_alloc(100);
     struct vstring *why = vstring_alloc(100);
-    struct stat st;
 
-    msg_logd_close();
-    if (*var_maillog_file != 0
-	&& stat(vstring_str(path_join(path, var_queue_dir, "public/dromlog")),
-		&st) == 0
-	&& S_ISSOCK(st.st_mode)
-	&& msg_logd_init(vstring_str(path), why) == 0) {
-	if (msg_verbose)
-	    msg_info("logging through %s", vstring_str(path));
-    } else if (msg_syslog_init(var_syslog_facility, why) < 0) {
+    /* With master down the log service does not answer: use syslog. */
+    if (mail_log_open(var_queue_dir, why) == MAIL_LOG_BADFAC)
 	msg_warn("%s", vstring_str(why));
-    }
-    vstring_free(&path);
     vstring_free(&why);
 }
 

@@ -127,8 +127,6 @@ void    dgram_server_main(int argc, char **argv, mail_server_dgram_fn service,..
 {
     static const int types[] = {MASTER_TYPE_UNIX_DGRAM, MASTER_TYPE_FIFO, 0};
     va_list ap;
-    int     i;
-    int     fd;
     ssize_t n;
 
     dgram_service = service;
@@ -151,17 +149,7 @@ void    dgram_server_main(int argc, char **argv, mail_server_dgram_fn service,..
     }
     dgram_ctx.on_term = dgram_server_done;
     mail_server_signals(&dgram_ctx);
-    for (i = 0; i < dgram_ctx.listen_count; i++) {
-	fd = MASTER_LISTEN_FD + i;
-	if (fcntl(fd, F_GETFD) < 0)
-	    msg_fatal("listening descriptor %d is not open", fd);
-	(void) close_on_exec(fd, 1);
-	if (non_blocking(fd, 1) < 0)
-	    msg_fatal("non-blocking descriptor %d: %m", fd);
-	event_enable_read(fd, dgram_server_event, (void *) (intptr_t) fd);
-    }
-    (void) close_on_exec(MASTER_STATUS_FD, 1);
-    event_enable_read(MASTER_STATUS_FD, dgram_server_gone, (void *) 0);
+    mail_server_listen(&dgram_ctx, dgram_server_event, dgram_server_gone);
     for (;;)
 	event_loop(-1);
 }

@@ -84,6 +84,7 @@
 #include <vstring.h>
 
 #include <mail_conf.h>
+#include <mail_log.h>
 #include <mail_params.h>
 #include <master_conf.h>
 
@@ -267,25 +268,14 @@ void    mail_server_args(struct mail_server_ctx *ctx, const char *skeleton,
 
 static void mail_server_logging(struct mail_server_ctx *ctx)
 {
-    struct vstring *path;
     struct vstring *why = vstring_alloc(100);
 
-    msg_set_syslog_name(var_syslog_name);
-    msg_set_hostname(var_myhostname);
-    if (*var_maillog_file) {
-	path = vstring_alloc(100);
-	vstring_sprintf(path, "%s/%s/%s", var_queue_dir, MASTER_LOG_DIR,
-			MASTER_LOG_SERVICE);
-	if (msg_logd_init(vstring_str(path), why) == 0) {
-	    msg_syslog_close();
-	} else {
-	    if (msg_syslog_init(var_syslog_facility, (struct vstring *) 0) < 0)
-		(void) msg_syslog_init(DEF_SYSLOG_FACILITY, (struct vstring *) 0);
-	    msg_warn("cannot use log service: %s; logging to syslog",
-		     vstring_str(why));
-	}
-	vstring_free(&path);
-    } else if (msg_syslog_init(var_syslog_facility, why) < 0) {
+    switch (mail_log_open(var_queue_dir, why)) {
+    case MAIL_LOG_FALLBACK:
+	msg_warn("cannot use log service: %s; logging to syslog",
+		 vstring_str(why));
+	break;
+    case MAIL_LOG_BADFAC:
 	msg_fatal("%s: %s", VAR_SYSLOG_FACILITY, vstring_str(why));
     }
     vstring_free(&why);
@@ -415,4 +405,25 @@ void    mail_server_exit(struct mail_server_ctx *ctx)
     if (ctx->exit_fn)
 	ctx->exit_fn();
     exit(0);
+}
+
+/* mail_server_listen - watch every listener and the status pipe */
+
+void    mail_server_listen(struct mail_server_ctx *ctx, event_fn on_listen,
+			           event_fn on_gone)
+{
+    int     fd;
+    int     i;
+
+    for (i = 0; i < ctx->listen_count; i++) {
+	fd = MASTER_LISTEN_FD + i;
+	if (fcntl(fd, F_GETFD) < 0)
+	    msg_fatal("listening descriptor %d is not open", fd);
+	(void) close_on_exec(fd, 1);
+	if (non_blocking(fd, 1) < 0)
+	    msg_fatal("non-blocking descriptor %d: %m", fd);
+	event_enable_read(fd, on_listen, (void *) (intptr_t) fd);
+    }
+    (void) close_on_exec(MASTER_STATUS_FD, 1);
+    event_enable_read(MASTER_STATUS_FD, on_gone, (void *) 0);
 }

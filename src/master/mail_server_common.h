@@ -15,6 +15,8 @@
 #include <signal.h>
 #include <stdarg.h>
 
+#include <events.h>
+
 #include <mail_server.h>
 
 struct argv;
@@ -47,6 +49,7 @@ extern void mail_server_args(struct mail_server_ctx *, const char *,
 			             int, char **, va_list, const int *);
 extern void mail_server_setup(struct mail_server_ctx *);
 extern void mail_server_signals(struct mail_server_ctx *);
+extern void mail_server_listen(struct mail_server_ctx *, event_fn, event_fn);
 extern int mail_server_have_master(void);
 extern void mail_server_exit(struct mail_server_ctx *) __attribute__((noreturn));
 

@@ -46,6 +46,7 @@
 #include <vstring.h>
 
 #include <mail_conf.h>
+#include <mail_log.h>
 #include <mail_params.h>
 #include <master_conf.h>
 
@@ -145,31 +146,17 @@ int     master_config_check(const char *config_dir, struct vstring *why)
 
 void    master_logging(void)
 {
-    struct vstring *path;
     struct vstring *why = vstring_alloc(100);
 
-    msg_set_syslog_name(var_syslog_name);
-    msg_set_hostname(var_myhostname);
-    if (*var_maillog_file) {
-	path = vstring_alloc(100);
-	vstring_sprintf(path, "%s/%s/%s", master_queue_dir, MASTER_LOG_DIR,
-			MASTER_LOG_SERVICE);
-	if (msg_logd_init(vstring_str(path), why) == 0) {
-	    msg_syslog_close();
-	} else {
-	    if (msg_syslog_init(var_syslog_facility, (struct vstring *) 0) < 0)
-		(void) msg_syslog_init(DEF_SYSLOG_FACILITY, (struct vstring *) 0);
-	    msg_warn("%s is set but the log service is not available (%s): "
-		     "logging to syslog; is the %s service in master.cf?",
-		     VAR_MAILLOG_FILE, vstring_str(why), MASTER_LOG_SERVICE);
-	}
-	vstring_free(&path);
-    } else {
-	msg_logd_close();
-	if (msg_syslog_init(var_syslog_facility, why) < 0) {
-	    msg_warn("%s; using %s", vstring_str(why), DEF_SYSLOG_FACILITY);
-	    (void) msg_syslog_init(DEF_SYSLOG_FACILITY, (struct vstring *) 0);
-	}
+    switch (mail_log_open(master_queue_dir, why)) {
+    case MAIL_LOG_FALLBACK:
+	msg_warn("%s is set but the log service is not available (%s): "
+		 "logging to syslog; is the %s service in master.cf?",
+		 VAR_MAILLOG_FILE, vstring_str(why), MAIL_LOG_SERVICE);
+	break;
+    case MAIL_LOG_BADFAC:
+	msg_warn("%s; using %s", vstring_str(why), DEF_SYSLOG_FACILITY);
+	break;
     }
     vstring_free(&why);
 }

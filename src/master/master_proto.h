@@ -51,6 +51,8 @@
 /*--*/
 #include <sys/types.h>
 
+#include <mail_log.h>
+
 struct master_status {
     int     pid;			/* the child */
     int     status;			/* MASTER_STAT_* */
@@ -61,8 +63,8 @@ struct master_status {
 
 #define MASTER_TRIG_WAKEUP	'W'
 
-#define MASTER_LOG_SERVICE	"dromlog"
-#define MASTER_LOG_DIR		"public"
+#define MASTER_LOG_SERVICE	MAIL_LOG_SERVICE
+#define MASTER_LOG_DIR		MAIL_LOG_DIR
 
 #define MASTER_VERSION		"0.1"
 

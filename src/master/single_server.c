@@ -156,8 +156,6 @@ void    single_server_main(int argc, char **argv, mail_server_stream_fn service,
     static const int types[] = {MASTER_TYPE_INET, MASTER_TYPE_UNIX,
     MASTER_TYPE_PASS, 0};
     va_list ap;
-    int     i;
-    int     fd;
 
     single_service = service;
     va_start(ap, service);
@@ -171,17 +169,7 @@ void    single_server_main(int argc, char **argv, mail_server_stream_fn service,
     }
     single_ctx.on_term = single_server_done;
     mail_server_signals(&single_ctx);
-    for (i = 0; i < single_ctx.listen_count; i++) {
-	fd = MASTER_LISTEN_FD + i;
-	if (fcntl(fd, F_GETFD) < 0)
-	    msg_fatal("listening descriptor %d is not open", fd);
-	(void) close_on_exec(fd, 1);
-	if (non_blocking(fd, 1) < 0)
-	    msg_fatal("non-blocking descriptor %d: %m", fd);
-	event_enable_read(fd, single_server_accept, (void *) (intptr_t) fd);
-    }
-    (void) close_on_exec(MASTER_STATUS_FD, 1);
-    event_enable_read(MASTER_STATUS_FD, single_server_gone, (void *) 0);
+    mail_server_listen(&single_ctx, single_server_accept, single_server_gone);
     if (var_max_idle > 0)
 	event_request_timer(single_server_idle, (void *) 0, var_max_idle * 1000);
     for (;;)
