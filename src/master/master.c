@@ -45,8 +45,10 @@
 /*	status pipe, so master knows when to start another.
 /*
 /*	Wake-up: a unix, unix-dgram or fifo service with a wakeup time in
-/*	master.cf is sent a one-byte trigger every so many seconds ("N?":
-/*	only once a client used the service).
+/*	master.cf is sent a one-byte trigger when master starts (or
+/*	reloads) and then every so many seconds ("N?": only once a client
+/*	used the service, and not at start). So a wake-up service such as
+/*	qmgr runs from the start and can recover what a crash left.
 /*
 /*	Crashes: a process that is killed by a signal or exits with a
 /*	non-zero status is logged ("process /path/NAME pid N killed by

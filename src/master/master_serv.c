@@ -650,8 +650,11 @@ static void master_serv_activate(struct master_serv *serv)
     if (serv->ent->wakeup > 0
 	&& (serv->type == MASTER_TYPE_UNIX || serv->type == MASTER_TYPE_FIFO
 	    || serv->type == MASTER_TYPE_UNIX_DGRAM))
+	/* The first trigger at once: a wake-up service (qmgr) starts with
+	 * master and can recover what a crash left behind. */
 	event_request_timer(master_wakeup_event, serv,
-			    serv->ent->wakeup * 1000L);
+			    serv->ent->wakeup_if_used ?
+			    serv->ent->wakeup * 1000L : 0);
 }
 
 /* master_serv_retire - end a generation; its children finish and exit */
