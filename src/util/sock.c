@@ -378,30 +378,44 @@ int     inet_connect(const char *host, const char *port, int timeout_ms,
     return (fd);
 }
 
-int     non_blocking(int fd, int on)
+/* sock_fd_flag - set or clear one flag bit; return its old state */
+
+static int sock_fd_flag(int fd, int get_cmd, int set_cmd, int bit, int on)
 {
     int     flags;
     int     want;
 
-    if ((flags = fcntl(fd, F_GETFL)) < 0)
+    if ((flags = fcntl(fd, get_cmd)) < 0)
 	return (-1);
-    want = on ? (flags | O_NONBLOCK) : (flags & ~O_NONBLOCK);
-    if (want != flags && fcntl(fd, F_SETFL, want) < 0)
+    want = on ? (flags | bit) : (flags & ~bit);
+    if (want != flags && fcntl(fd, set_cmd, want) < 0)
 	return (-1);
-    return ((flags & O_NONBLOCK) != 0);
+    return ((flags & bit) != 0);
+}
+
+int     non_blocking(int fd, int on)
+{
+    return (sock_fd_flag(fd, F_GETFL, F_SETFL, O_NONBLOCK, on));
 }
 
 int     close_on_exec(int fd, int on)
 {
-    int     flags;
-    int     want;
+    return (sock_fd_flag(fd, F_GETFD, F_SETFD, FD_CLOEXEC, on));
+}
 
-    if ((flags = fcntl(fd, F_GETFD)) < 0)
-	return (-1);
-    want = on ? (flags | FD_CLOEXEC) : (flags & ~FD_CLOEXEC);
-    if (want != flags && fcntl(fd, F_SETFD, want) < 0)
-	return (-1);
-    return ((flags & FD_CLOEXEC) != 0);
+/* fd_msg_init - a one-byte message with room for control data */
+
+static void fd_msg_init(struct msghdr *msg, struct iovec *iov, char *byte,
+			        void *control, size_t control_len)
+{
+    memset(msg, 0, sizeof(*msg));
+    memset(control, 0, control_len);
+    iov->iov_base = byte;
+    iov->iov_len = 1;
+    msg->msg_iov = iov;
+    msg->msg_iovlen = 1;
+    msg->msg_control = control;
+    msg->msg_controllen = control_len;
 }
 
 int     fd_send(int sock, int fd)
@@ -415,14 +429,7 @@ int     fd_send(int sock, int fd)
     struct cmsghdr *cmsg;
     char    byte = 0;
 
-    memset(&msg, 0, sizeof(msg));
-    memset(&control, 0, sizeof(control));
-    iov.iov_base = &byte;
-    iov.iov_len = 1;
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control.buf;
-    msg.msg_controllen = sizeof(control.buf);
+    fd_msg_init(&msg, &iov, &byte, control.buf, sizeof(control.buf));
     cmsg = CMSG_FIRSTHDR(&msg);
     cmsg->cmsg_level = SOL_SOCKET;
     cmsg->cmsg_type = SCM_RIGHTS;
@@ -469,13 +476,7 @@ int     fd_recv(int sock)
     ssize_t n;
     int     fd;
 
-    memset(&msg, 0, sizeof(msg));
-    iov.iov_base = &byte;
-    iov.iov_len = 1;
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control.buf;
-    msg.msg_controllen = sizeof(control.buf);
+    fd_msg_init(&msg, &iov, &byte, control.buf, sizeof(control.buf));
     while ((n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
 	 /* void */ ;
     if (n <= 0)

@@ -27,6 +27,11 @@
 /*	closed with close_range(), or by walking /proc/self/fd where
 /*	close_range() is missing.
 /*
+/*	Signals: every disposition goes back to SIG_DFL through
+/*	sigaction(); the few real-time signals that the C library keeps
+/*	for itself (32 and 33 with glibc) cannot be set that way and keep
+/*	what they had, which the C library of the new program manages.
+/*
 /*	Privileges: setgid(), then initgroups() with the user name of uid
 /*	(setgroups() with gid alone when uid has no passwd entry), then
 /*	setuid(). The child then checks the real and effective ids and,
@@ -122,6 +127,7 @@ static int spawn_child_fds(const struct spawn_req *req, int err_fd)
     int     high[ntarget];
     int     base = ntarget + 1;
     int     null_fd = -1;
+    int     high_err;
     int     i;
 
     /* Collect sources; /dev/null for missing standard descriptors. */
@@ -144,8 +150,9 @@ static int spawn_child_fds(const struct spawn_req *req, int err_fd)
 	base = err_fd + 1;
 
     /* Move everything out of the way first, then into place. */
-    if ((err_fd = fcntl(err_fd, F_DUPFD_CLOEXEC, base)) < 0)
-	_exit(127);
+    if ((high_err = fcntl(err_fd, F_DUPFD_CLOEXEC, base)) < 0)
+	spawn_child_fail(err_fd, "error pipe: %s", strerror(errno));
+    err_fd = high_err;
     for (i = 0; i < ntarget; i++)
 	if ((high[i] = fcntl(src[i], F_DUPFD_CLOEXEC, base)) < 0)
 	    spawn_child_fail(err_fd, "descriptor %d: %s", src[i], strerror(errno));
@@ -154,7 +161,7 @@ static int spawn_child_fds(const struct spawn_req *req, int err_fd)
 	    spawn_child_fail(err_fd, "dup2 %d to %d: %s", src[i], i,
 			     strerror(errno));
     if (dup3(err_fd, ntarget, O_CLOEXEC) < 0)
-	_exit(127);
+	spawn_child_fail(err_fd, "error pipe: %s", strerror(errno));
     err_fd = ntarget;
     if (spawn_close_from(ntarget + 1) < 0)
 	spawn_child_fail(err_fd, "close descriptors: %s", strerror(errno));

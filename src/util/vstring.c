@@ -7,7 +7,8 @@
 /*	#include <vstring.h>
 /* DESCRIPTION
 /*	See vstring.h. The invariant kept by every function: data[len] == 0
-/*	and len < cap.
+/*	and len < cap. vstring_append() (and so every appending function)
+/*	accepts a source inside the string's own buffer.
 /* DIAGNOSTICS
 /*	Fatal: size overflow, out of memory.
 /*--*/
@@ -79,9 +80,20 @@ void    vstring_truncate(struct vstring *vs, size_t len)
 
 struct vstring *vstring_append(struct vstring *vs, const void *buf, size_t len)
 {
+    const char *src = buf;
+
     if (len == 0)
 	return (vs);
-    vstring_space(vs, len);
+    /* The source may lie in our own buffer, which vstring_space() moves. */
+    if ((uintptr_t) src >= (uintptr_t) vs->data
+	&& (uintptr_t) src < (uintptr_t) vs->data + vs->cap) {
+	size_t  offset = (size_t) ((uintptr_t) src - (uintptr_t) vs->data);
+
+	vstring_space(vs, len);
+	buf = vs->data + offset;
+    } else {
+	vstring_space(vs, len);
+    }
     memmove(vs->data + vs->len, buf, len);
     vs->len += len;
     vs->data[vs->len] = 0;

@@ -24,6 +24,17 @@
 #include <vstring.h>
 #include "testutil.h"
 
+/*
+ * Under AddressSanitizer an impossible allocation aborts by default; let
+ * malloc() return NULL instead, so that mymalloc()'s own fatal path runs.
+ */
+extern const char *__asan_default_options(void);
+
+const char *__asan_default_options(void)
+{
+    return ("allocator_may_return_null=1");
+}
+
 static void test_strdup(void **state)
 {
     static const char *cases[] = {"", "a", "hello world", "tab\there"};

@@ -215,7 +215,7 @@ static void test_read_timeout(void **state)
 
 /* drain_child - read everything slowly, report count and sum back */
 
-static pid_t drain_child(int rfd, int wfd, size_t chunk)
+static pid_t drain_child(int rfd, int wfd, int peer_fd, size_t chunk)
 {
     pid_t   pid = fork();
     char    buf[4096];
@@ -225,6 +225,7 @@ static pid_t drain_child(int rfd, int wfd, size_t chunk)
 
     assert_true(pid >= 0);
     if (pid == 0) {
+	close(peer_fd);				/* or EOF never comes */
 	if (chunk > sizeof(buf))
 	    chunk = sizeof(buf);
 	while ((n = read(rfd, buf, chunk)) > 0) {
@@ -253,7 +254,7 @@ static void check_short_writes(int wfd, int rfd, int nonblock)
     size_t  j;
 
     assert_int_equal(pipe(report), 0);
-    pid = drain_child(rfd, report[1], 700);
+    pid = drain_child(rfd, report[1], wfd, 700);
     close(rfd);
     close(report[1]);
     if (nonblock)

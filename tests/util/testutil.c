@@ -41,6 +41,22 @@ char   *testutil_tmpdir(void)
     return (vstring_export(&path));
 }
 
+char   *testutil_dir;
+
+int     testutil_dir_setup(void **state)
+{
+    testutil_dir = testutil_tmpdir();
+    return (0);
+}
+
+int     testutil_dir_teardown(void **state)
+{
+    testutil_rmtree(testutil_dir);
+    myfree(testutil_dir);
+    testutil_dir = 0;
+    return (0);
+}
+
 static int testutil_rm_one(const char *path, const struct stat *st,
 			           int flag, struct FTW *ftw)
 {

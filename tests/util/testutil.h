@@ -12,6 +12,9 @@
 /*	/tmp) and returns its mymalloc()ed name; testutil_rmtree() removes
 /*	a folder and everything below it.
 /*
+/*	testutil_dir_setup() and testutil_dir_teardown() are cmocka group
+/*	fixtures that make testutil_dir (a fresh folder) and remove it.
+/*
 /*	testutil_fork_call(fn, arg, err_r) runs fn(arg) in a child process
 /*	whose stderr goes into err_r (when not NULL) and returns the wait
 /*	status: the way to check "expect this fatal/panic" cases, since
@@ -25,7 +28,10 @@
 /*--*/
 struct vstring;
 
+extern char *testutil_dir;
 extern char *testutil_tmpdir(void);
+extern int testutil_dir_setup(void **);
+extern int testutil_dir_teardown(void **);
 extern void testutil_rmtree(const char *);
 extern int testutil_fork_call(void (*) (void *), void *, struct vstring *);
 extern int testutil_free_port(void);
