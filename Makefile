@@ -24,7 +24,8 @@ export SANITIZE prefix
 
 # Folders in link order: libraries first, then programs.
 LIBDIRS	= src/util src/global src/master
-PROGDIRS = src/logd src/dromconf src/dromos
+PROGDIRS = src/logd src/dromconf src/dromos src/qmgr src/local src/smtpd \
+	   src/cleanup
 DIRS	= $(LIBDIRS) $(PROGDIRS)
 
 BUILDDEFS = src/global/mail_build.h
@@ -78,7 +79,9 @@ install: build
 # Program pages are generated from the man-page header of each program's
 # main source file; tests/docs fails when a committed page is stale.
 PROGRAM_SOURCES = src/master/master.c src/logd/logd.c src/dromos/dromos.c \
-		  src/dromconf/dromconf.c
+		  src/dromconf/dromconf.c \
+		  src/qmgr/qmgr.c src/local/local.c src/smtpd/smtpd.c \
+		  src/cleanup/cleanup.c
 
 html:
 	@for s in $(PROGRAM_SOURCES); do n=$$(basename $$s .c); \

@@ -41,6 +41,7 @@
 #include <sys/socket.h>
 #include <ctype.h>
 #include <netdb.h>
+#include <limits.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -75,6 +76,27 @@ long    var_throttle_time;
 long    var_daemon_timeout;
 char   *var_import_environ;
 int     var_chroot_refresh;
+char   *var_mail_name;
+char   *var_smtpd_banner;
+long    var_message_limit;
+long    var_header_limit;
+long    var_line_limit;
+long    var_smtpd_rcpt_limit;
+long    var_smtpd_soft_erlim;
+long    var_smtpd_hard_erlim;
+long    var_smtpd_err_sleep;
+long    var_smtpd_tmout;
+long    var_smtpd_session_tmout;
+int     var_disable_vrfy;
+int     var_smtpd_forbid_bare_nl;
+long    var_ipc_timeout;
+long    var_hopcount_limit;
+long    var_queue_run_delay;
+long    var_min_backoff_time;
+long    var_max_backoff_time;
+long    var_local_dest_conc;
+char   *var_home_mailbox;
+char   *var_mail_spool_dir;
 
 #define STR(name, def, flags, descr, var) \
 	{ name, MAIL_PARAM_STR, def, 0, 0, flags, descr, var }
@@ -108,6 +130,18 @@ const struct mail_param mail_param_table[] = {
     INT(VAR_PROC_LIMIT, DEF_PROC_LIMIT, 1, 100000,
 	"The most processes of one service at once, where master.cf says \"-\".",
 	&var_proc_limit),
+    {VAR_DISABLE_VRFY, MAIL_PARAM_BOOL, DEF_DISABLE_VRFY, 0, 0, 0,
+	"Whether VRFY is disabled (answered with 252 and no information about users).",
+    &var_disable_vrfy},
+    INT(VAR_HEADER_LIMIT, DEF_HEADER_LIMIT, 1024, LONG_MAX,
+	"The most bytes of one message header; the rest of a longer header goes to the body.",
+	&var_header_limit),
+    STR(VAR_HOME_MAILBOX, DEF_HOME_MAILBOX, 0,
+	"The mailbox relative to the home folder: ending in / a Maildir, otherwise an mbox file; empty: mail_spool_directory.",
+	&var_home_mailbox),
+    INT(VAR_HOPCOUNT_LIMIT, DEF_HOPCOUNT_LIMIT, 1, 1000,
+	"The most Received: headers a message may have before cleanup refuses it as a loop.",
+	&var_hopcount_limit),
     STR(VAR_IMPORT_ENVIRON, DEF_IMPORT_ENVIRON, 0,
 	"Environment variables that master passes on to the daemons it starts.",
 	&var_import_environ),
@@ -117,9 +151,24 @@ const struct mail_param mail_param_table[] = {
     STR(VAR_INET_PROTOCOLS, DEF_INET_PROTOCOLS, 0,
 	"The IP versions to use: all, ipv4 or ipv6.",
 	&var_inet_protocols),
+    TIME(VAR_IPC_TIMEOUT, DEF_IPC_TIMEOUT, 1, WEEK,
+	"How long a daemon waits for another dromos daemon on an internal socket.",
+	&var_ipc_timeout),
+    INT(VAR_LINE_LIMIT, DEF_LINE_LIMIT, 512, 1048576,
+	"The longest SMTP command line, and the longest content line kept in one piece.",
+	&var_line_limit),
+    INT(VAR_LOCAL_DEST_CONC, DEF_LOCAL_DEST_CONC, 1, 1000,
+	"The most local deliveries qmgr runs at once.",
+	&var_local_dest_conc),
+    STR(VAR_MAIL_NAME, DEF_MAIL_NAME, 0,
+	"The mail system name shown in the SMTP greeting and in Received: headers.",
+	&var_mail_name),
     STR(VAR_MAIL_OWNER, DEF_MAIL_OWNER, 0,
 	"The account that owns the queue and runs the unprivileged daemons; never root.",
 	&var_mail_owner),
+    STR(VAR_MAIL_SPOOL_DIR, DEF_MAIL_SPOOL_DIR, 0,
+	"Where mbox files are when home_mailbox is empty.",
+	&var_mail_spool_dir),
     STR(VAR_MAILLOG_FILE, DEF_MAILLOG_FILE, 0,
 	"The file that logd writes the log to; empty: log through syslog(3).",
 	&var_maillog_file),
@@ -132,6 +181,15 @@ const struct mail_param mail_param_table[] = {
     INT(VAR_MAX_USE, DEF_MAX_USE, 1, 1000000,
 	"How many clients a daemon process serves before it exits.",
 	&var_max_use),
+    TIME(VAR_MAX_BACKOFF_TIME, DEF_MAX_BACKOFF_TIME, 1, WEEK,
+	"The longest wait before a deferred message is tried again.",
+	&var_max_backoff_time),
+    INT(VAR_MESSAGE_LIMIT, DEF_MESSAGE_LIMIT, 0, LONG_MAX,
+	"The largest message in bytes that smtpd accepts and cleanup queues (0: no limit).",
+	&var_message_limit),
+    TIME(VAR_MIN_BACKOFF_TIME, DEF_MIN_BACKOFF_TIME, 1, WEEK,
+	"The shortest wait before a deferred message is tried again.",
+	&var_min_backoff_time),
     STR(VAR_MYDEST, DEF_MYDEST, 0,
 	"The domains this host delivers locally; mail for others is relayed.",
 	&var_mydest),
@@ -147,6 +205,9 @@ const struct mail_param mail_param_table[] = {
     STR(VAR_QUEUE_DIR, DEF_QUEUE_DIR, MAIL_PARAM_F_BUILD,
 	"The folder with the mail queue and the daemons' sockets; the chroot jail.",
 	&var_queue_dir),
+    TIME(VAR_QUEUE_RUN_DELAY, DEF_QUEUE_RUN_DELAY, 1, WEEK,
+	"How often qmgr scans the deferred queue.",
+	&var_queue_run_delay),
     TIME(VAR_THROTTLE_MIN, DEF_THROTTLE_MIN, 1, DAY,
 	 "How long master waits before restarting a crashed service the first time.",
 	 &var_throttle_min),
@@ -156,6 +217,30 @@ const struct mail_param mail_param_table[] = {
     STR(VAR_SGID_GROUP, DEF_SGID_GROUP, 0,
 	"The group of the one set-gid submission program and of public/ and maildrop/.",
 	&var_sgid_group),
+    STR(VAR_SMTPD_BANNER, DEF_SMTPD_BANNER, 0,
+	"The text after 220 in the SMTP greeting; it must begin with $myhostname.",
+	&var_smtpd_banner),
+    TIME(VAR_SMTPD_ERR_SLEEP, DEF_SMTPD_ERR_SLEEP, 0, DAY,
+	"The delay before each reply once a client passed smtpd_soft_error_limit.",
+	&var_smtpd_err_sleep),
+    {VAR_SMTPD_FORBID_BARE_NL, MAIL_PARAM_BOOL, DEF_SMTPD_FORBID_BARE_NL, 0, 0, 0,
+	"Reject a message with a bare LF or CR, and any end of data other than CRLF.CRLF (SMTP smuggling defence).",
+    &var_smtpd_forbid_bare_nl},
+    INT(VAR_SMTPD_HARD_ERLIM, DEF_SMTPD_HARD_ERLIM, 1, LONG_MAX,
+	"After this many errors in a session, smtpd disconnects the client.",
+	&var_smtpd_hard_erlim),
+    INT(VAR_SMTPD_RCPT_LIMIT, DEF_SMTPD_RCPT_LIMIT, 1, LONG_MAX,
+	"The most recipients smtpd accepts in one message.",
+	&var_smtpd_rcpt_limit),
+    TIME(VAR_SMTPD_SESSION_TMOUT, DEF_SMTPD_SESSION_TMOUT, 1, WEEK,
+	"The longest an SMTP session may last in all.",
+	&var_smtpd_session_tmout),
+    INT(VAR_SMTPD_SOFT_ERLIM, DEF_SMTPD_SOFT_ERLIM, 0, LONG_MAX,
+	"After this many errors in a session, smtpd waits smtpd_error_sleep_time before each reply.",
+	&var_smtpd_soft_erlim),
+    TIME(VAR_SMTPD_TMOUT, DEF_SMTPD_TMOUT, 1, DAY,
+	"How long smtpd waits for the client to send or accept data (idle timeout).",
+	&var_smtpd_tmout),
     STR(VAR_SYSLOG_FACILITY, DEF_SYSLOG_FACILITY, 0,
 	"The syslog(3) facility used when maillog_file is empty.",
 	&var_syslog_facility),

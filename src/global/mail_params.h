@@ -166,4 +166,89 @@ extern char *var_import_environ;
 #define DEF_CHROOT_REFRESH	"yes"
 extern int var_chroot_refresh;
 
+/* The mail path: smtpd, cleanup, qmgr, local. */
+#define VAR_MAIL_NAME	"mail_name"
+#define DEF_MAIL_NAME	"dromos"
+extern char *var_mail_name;
+
+#define VAR_SMTPD_BANNER	"smtpd_banner"
+#define DEF_SMTPD_BANNER	"$myhostname ESMTP $mail_name"
+extern char *var_smtpd_banner;
+
+#define VAR_MESSAGE_LIMIT	"message_size_limit"
+#define DEF_MESSAGE_LIMIT	"10240000"
+extern long var_message_limit;
+
+#define VAR_HEADER_LIMIT	"header_size_limit"
+#define DEF_HEADER_LIMIT	"102400"
+extern long var_header_limit;
+
+#define VAR_LINE_LIMIT	"line_length_limit"
+#define DEF_LINE_LIMIT	"2048"
+extern long var_line_limit;
+
+#define VAR_SMTPD_RCPT_LIMIT	"smtpd_recipient_limit"
+#define DEF_SMTPD_RCPT_LIMIT	"1000"
+extern long var_smtpd_rcpt_limit;
+
+#define VAR_SMTPD_SOFT_ERLIM	"smtpd_soft_error_limit"
+#define DEF_SMTPD_SOFT_ERLIM	"10"
+extern long var_smtpd_soft_erlim;
+
+#define VAR_SMTPD_HARD_ERLIM	"smtpd_hard_error_limit"
+#define DEF_SMTPD_HARD_ERLIM	"20"
+extern long var_smtpd_hard_erlim;
+
+#define VAR_SMTPD_ERR_SLEEP	"smtpd_error_sleep_time"
+#define DEF_SMTPD_ERR_SLEEP	"1s"
+extern long var_smtpd_err_sleep;
+
+#define VAR_SMTPD_TMOUT	"smtpd_timeout"
+#define DEF_SMTPD_TMOUT	"300s"
+extern long var_smtpd_tmout;
+
+#define VAR_SMTPD_SESSION_TMOUT	"smtpd_session_timeout"
+#define DEF_SMTPD_SESSION_TMOUT	"3600s"
+extern long var_smtpd_session_tmout;
+
+#define VAR_DISABLE_VRFY	"disable_vrfy_command"
+#define DEF_DISABLE_VRFY	"yes"
+extern int var_disable_vrfy;
+
+#define VAR_SMTPD_FORBID_BARE_NL	"smtpd_forbid_bare_newline"
+#define DEF_SMTPD_FORBID_BARE_NL	"yes"
+extern int var_smtpd_forbid_bare_nl;
+
+#define VAR_IPC_TIMEOUT	"ipc_timeout"
+#define DEF_IPC_TIMEOUT	"3600s"
+extern long var_ipc_timeout;
+
+#define VAR_HOPCOUNT_LIMIT	"hopcount_limit"
+#define DEF_HOPCOUNT_LIMIT	"50"
+extern long var_hopcount_limit;
+
+#define VAR_QUEUE_RUN_DELAY	"queue_run_delay"
+#define DEF_QUEUE_RUN_DELAY	"300s"
+extern long var_queue_run_delay;
+
+#define VAR_MIN_BACKOFF_TIME	"minimal_backoff_time"
+#define DEF_MIN_BACKOFF_TIME	"300s"
+extern long var_min_backoff_time;
+
+#define VAR_MAX_BACKOFF_TIME	"maximal_backoff_time"
+#define DEF_MAX_BACKOFF_TIME	"4000s"
+extern long var_max_backoff_time;
+
+#define VAR_LOCAL_DEST_CONC	"local_destination_concurrency_limit"
+#define DEF_LOCAL_DEST_CONC	"2"
+extern long var_local_dest_conc;
+
+#define VAR_HOME_MAILBOX	"home_mailbox"
+#define DEF_HOME_MAILBOX	"Maildir/"
+extern char *var_home_mailbox;
+
+#define VAR_MAIL_SPOOL_DIR	"mail_spool_directory"
+#define DEF_MAIL_SPOOL_DIR	"/var/mail"
+extern char *var_mail_spool_dir;
+
 #endif

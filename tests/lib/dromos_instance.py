@@ -109,11 +109,28 @@ class Instance:
                         service_throttle_time='4s')
         settings.update(main)
         self.set_main(**settings)
+        self.use_test_smtp_port()
         env = dict(os.environ)
         env['PATH'] = self.command_dir + ':' + env.get('PATH', '/usr/bin:/bin')
         run([os.path.join(self.daemon_dir, 'post-install'),
              '-c', self.config_dir], env=env)
         return self
+
+    def use_test_smtp_port(self):
+        """Move the installed master.cf's smtp service (port 25) to a free
+        port on 127.0.0.1, kept in self.smtp_port, so tests never need or
+        take port 25."""
+        self.smtp_port = free_port()
+        path = os.path.join(self.config_dir, 'master.cf')
+        with open(path) as f:
+            lines = f.read().split('\n')
+        for n, line in enumerate(lines):
+            cols = line.split()
+            if len(cols) > 1 and cols[0] == 'smtp' and cols[1] == 'inet':
+                lines[n] = line.replace('smtp', '127.0.0.1:%d' % self.smtp_port, 1)
+        with open(path + '.tmp', 'w') as f:
+            f.write('\n'.join(lines))
+        os.rename(path + '.tmp', path)
 
     def dromconf(self, *args, check=True):
         return run([os.path.join(self.command_dir, 'dromconf'),
@@ -136,6 +153,10 @@ class Instance:
         if keep_defaults:
             with open(os.path.join(TOP, 'conf', 'master.cf')) as f:
                 base = f.read()
+            base = '\n'.join(
+                l.replace('smtp', '127.0.0.1:%d' % self.smtp_port, 1)
+                if l.split()[:2] == ['smtp', 'inet'] else l
+                for l in base.split('\n'))
         with open(path + '.tmp', 'w') as f:
             f.write(base + ''.join(l + '\n' for l in lines))
         os.rename(path + '.tmp', path)

@@ -1,0 +1,116 @@
+#ifndef QFILE_H
+#define QFILE_H
+/*++
+/* NAME
+/*	qfile 3h
+/* SUMMARY
+/*	queue files: names, IDs, creation, reading, state changes
+/* SYNOPSIS
+/*	#include <qfile.h>
+/* DESCRIPTION
+/*	A queue file holds one message. Its grammar, in records (rec.h):
+/*
+/*	V T (A | S)* (O? R)+ M C* X Z E
+/*
+/*	exactly one S; at least one R; the T, S and Z values well formed;
+/*	Z's sizes equal what the C records hold (header_size: bytes up to
+/*	and including the empty line that ends the headers, or all content
+/*	when there is none) and rcpt_count the number of R records. Nothing
+/*	may follow E.
+/*
+/*	Queue folders under queue_directory: incoming, active, deferred,
+/*	hold, corrupt (QFILE_* names below). Files are spread over 16
+/*	subfolders named by the last hex digit of the queue ID
+/*	(queue/X/ID), made on demand with mode 0700.
+/*
+/*	The file is complete only when its owner-execute bit is set (the
+/*	"ready" bit, mode 0700); while cleanup writes it, it has mode 0600.
+/*	A file without the bit that is older than an hour is an abandoned
+/*	write and is removed by qmgr.
+/*
+/*	Queue IDs: 9 hex digits of the arrival second, 5 hex digits of the
+/*	microsecond, then the file's inode number in hex: unique across
+/*	restarts (the inode is unique while the file exists), and sortable
+/*	by arrival within one host. qfile_id_valid() checks the syntax
+/*	([0-9A-F], 15 to 40 characters).
+/*
+/*	qfile_path(buf, queue, id) sets buf to "queue/X/id" (relative to
+/*	queue_directory, which is every daemon's working directory).
+/*
+/*	qfile_create(queue, &id, &fd, why) makes a new file in queue with
+/*	mode 0600 under a temporary name, names it by its ID (rename), and
+/*	returns 0 with the descriptor open for writing and the ID in id.
+/*	qfile_commit(fd, queue, id, why): fchmod 0700 (ready), fsync the
+/*	file, fsync its folder. Only after this may a client hear 250.
+/*	qfile_move(from, to, id, why): rename between queues, fsync the
+/*	target folder (and create its subfolder when needed).
+/*	qfile_remove(queue, id, why): unlink and fsync the folder.
+/*	qfile_corrupt(queue, id, reason): move to corrupt/ and log
+/*	"ID: corrupt queue file moved to corrupt: reason" (msg_warn).
+/*
+/*	struct qfile_info is what qfile_read_envelope() fills: arrival
+/*	time, sender, attributes, each recipient (address, original
+/*	address, state, and the file offset of its R record so its state can
+/*	be changed in place), content_offset (offset of the first C record
+/*	header), content_size, header_size. qfile_read_envelope(fd, info,
+/*	why) reads and validates the whole file (all of the grammar above)
+/*	and returns 0, or -1 with the precise reason ("record 7 (recipient)
+/*	at offset 220: truncated", "missing end record", ...).
+/*	qfile_info_free() frees it.
+/*	qfile_set_rcpt_state(fd, offset, state, why) rewrites the state
+/*	byte of the R record at offset (pwrite) and fdatasyncs the file.
+/*	qfile_content_open(fd, info) returns a vstream positioned at the
+/*	content, and qfile_content_read(stream, buf, &left) gives the next
+/*	chunk of content (C records) until 0 bytes are left.
+/* DIAGNOSTICS
+/*	Return values and why.
+/*--*/
+#include <sys/types.h>
+#include <stddef.h>
+
+struct vstring;
+struct vstream;
+
+#define QFILE_INCOMING	"incoming"
+#define QFILE_ACTIVE	"active"
+#define QFILE_DEFERRED	"deferred"
+#define QFILE_HOLD	"hold"
+#define QFILE_CORRUPT	"corrupt"
+
+#define QFILE_MODE_WRITING	0600
+#define QFILE_MODE_READY	0700
+
+struct qfile_rcpt {
+    char   *address;
+    char   *orig;			/* NULL when there was no O record */
+    int     state;			/* REC_RCPT_* */
+    off_t   offset;			/* of the R record */
+};
+
+struct qfile_info {
+    long    arrival_sec;
+    long    arrival_usec;
+    char   *sender;			/* "" for the null sender */
+    struct argv *attrs;			/* "name=value" */
+    struct qfile_rcpt *rcpts;
+    size_t  rcpt_count;
+    off_t   content_offset;
+    off_t   content_size;
+    off_t   header_size;
+};
+
+extern const char *qfile_path(struct vstring *, const char *, const char *);
+extern int qfile_id_valid(const char *);
+extern int qfile_create(const char *, struct vstring *, int *, struct vstring *);
+extern int qfile_commit(int, const char *, const char *, struct vstring *);
+extern int qfile_move(const char *, const char *, const char *, struct vstring *);
+extern int qfile_remove(const char *, const char *, struct vstring *);
+extern void qfile_corrupt(const char *, const char *, const char *);
+extern int qfile_read_envelope(int, struct qfile_info *, struct vstring *);
+extern void qfile_info_free(struct qfile_info *);
+extern const char *qfile_attr(const struct qfile_info *, const char *);
+extern int qfile_set_rcpt_state(int, off_t, int, struct vstring *);
+extern struct vstream *qfile_content_open(int, const struct qfile_info *);
+extern ssize_t qfile_content_read(struct vstream *, struct vstring *, off_t *);
+
+#endif

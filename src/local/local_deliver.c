@@ -1,0 +1,303 @@
+/*++
+/* NAME
+/*	local_deliver 3
+/* SUMMARY
+/*	one delivery request: queue file, user, child process, log
+/* SYNOPSIS
+/*	#include "local.h"
+/*
+/*	void	local_deliver(request, result)
+/*
+/*	void	local_result_set(result, status, dsn, format, ...)
+/*
+/*	int	local_priv(state, on)
+/* DESCRIPTION
+/*	local_deliver() checks the request (queue name "active" and a
+/*	valid queue ID), opens and reads the queue file, looks up the
+/*	recipient's user, and runs the delivery in a child process that
+/*	takes the user's identity first; the child reports its result over
+/*	a pipe. It fills result and logs the delivery line.
+/*
+/*	local_result_set() sets a result; the reason is formatted.
+/*
+/*	local_priv() (in the child, spool mbox only) switches the
+/*	effective uid to root (on) or back to the user (off); it fails
+/*	when the child has dropped root for good.
+/* DIAGNOSTICS
+/*	Problems become deferrals with a reason.
+/*--*/
+#include <sys/time.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <msg.h>
+#include <mymalloc.h>
+#include <stringops.h>
+#include <vstream.h>
+#include <vstring.h>
+
+#include <deliver_request.h>
+#include <mail_params.h>
+#include <qfile.h>
+
+#include "local.h"
+
+#define LOCAL_RESULT_MAX	4096
+
+void    local_result_set(struct local_result *res, int status, const char *dsn,
+			         const char *fmt,...)
+{
+    va_list ap;
+
+    res->status = status;
+    vstring_strcpy(res->dsn, dsn);
+    vstring_reset(res->reason);
+    va_start(ap, fmt);
+    vstring_vsprintf_append(res->reason, fmt, ap);
+    va_end(ap);
+}
+
+int     local_priv(struct local_state *state, int on)
+{
+    if (!state->spool_priv)
+	return (-1);
+    if (on)
+	return (seteuid(0));
+    return (seteuid(state->uid));
+}
+
+/* local_child - the delivery, as the user; exits */
+
+static void __attribute__((noreturn)) local_child(struct local_state *state,
+						          int pipe_fd)
+{
+    struct local_result res;
+    struct vstring *path = vstring_alloc(100);
+    struct vstream *out;
+    char   *cp;
+    int     maildir = 0;
+    int     ok;
+
+    res.dsn = vstring_alloc(10);
+    res.reason = vstring_alloc(100);
+    (void) umask(077);
+    if (*var_home_mailbox) {
+	vstring_sprintf(path, "%s/%s", state->home, var_home_mailbox);
+	maildir = (var_home_mailbox[strlen(var_home_mailbox) - 1] == '/');
+	state->spool_priv = 0;
+    } else {
+	vstring_sprintf(path, "%s/%s", var_mail_spool_dir, state->user);
+	state->spool_priv = 1;
+    }
+
+    /* Take the user's identity: for good, or (spool) effective only. */
+    if (initgroups(state->user, state->gid) < 0) {
+	local_result_set(&res, DELIVER_STAT_DEFER, "4.3.0",
+			 "initgroups %s: %m", state->user);
+    } else {
+	if (state->spool_priv)
+	    ok = (setegid(state->gid) == 0 && seteuid(state->uid) == 0);
+	else
+	    ok = (setresgid(state->gid, state->gid, state->gid) == 0
+		  && setresuid(state->uid, state->uid, state->uid) == 0
+		  && setuid(0) < 0);
+	if (!ok || geteuid() != state->uid || getegid() != state->gid) {
+	    local_result_set(&res, DELIVER_STAT_DEFER, "4.3.0",
+			     "cannot switch to user %s", state->user);
+	} else if (maildir) {
+	    local_maildir(state, vstring_str(path), &res);
+	} else {
+	    local_mbox(state, vstring_str(path), &res);
+	}
+    }
+
+    /* One line: status dsn reason. */
+    for (cp = vstring_str(res.reason); *cp; cp++)
+	if (*cp == '\n' || *cp == '\r')
+	    *cp = ' ';
+    out = vstream_fdopen(pipe_fd, VSTREAM_FLAG_CLOSE);
+    vstream_printf(out, "%d %s %s\n", res.status, vstring_str(res.dsn),
+		   vstring_str(res.reason));
+    _exit(vstream_close(&out) < 0 ? 1 : 0);
+}
+
+/* local_fork - run the child, collect its result */
+
+static void local_fork(struct local_state *state, struct local_result *res)
+{
+    int     fds[2];
+    pid_t   pid;
+    struct vstream *in;
+    struct vstring *line;
+    int     status;
+    char   *cp;
+    char   *dsn;
+    long    stat_code;
+
+    if (pipe2(fds, O_CLOEXEC) < 0) {
+	local_result_set(res, DELIVER_STAT_DEFER, "4.3.0", "pipe: %m");
+	return;
+    }
+    if ((pid = fork()) < 0) {
+	local_result_set(res, DELIVER_STAT_DEFER, "4.3.0", "fork: %m");
+	(void) close(fds[0]);
+	(void) close(fds[1]);
+	return;
+    }
+    if (pid == 0) {
+	(void) close(fds[0]);
+	local_child(state, fds[1]);
+    }
+    (void) close(fds[1]);
+    in = vstream_fdopen(fds[0], VSTREAM_FLAG_CLOSE);
+    vstream_set_timeout(in, LOCAL_CHILD_TIMEOUT);
+    line = vstring_alloc(100);
+    status = vstream_get_line(in, line, LOCAL_RESULT_MAX);
+    if (status == VSTREAM_TIMEOUT)
+	(void) kill(pid, SIGKILL);
+    (void) vstream_close(&in);
+    while (waitpid(pid, (int *) 0, 0) < 0 && errno == EINTR)
+	 /* void */ ;
+    if (status != VSTREAM_OK) {
+	local_result_set(res, DELIVER_STAT_DEFER, "4.3.0",
+			 "delivery process %s",
+			 status == VSTREAM_TIMEOUT ? "timed out" : "failed");
+	return;
+    }
+    vstring_truncate(line, vstring_len(line) - 1);
+    cp = vstring_str(line);
+    dsn = strchr(cp, ' ');
+    if (dsn == 0 || (*dsn++ = 0, (cp = strchr(dsn, ' ')) == 0)
+	|| (*cp++ = 0, str_to_long(vstring_str(line), &stat_code, res->reason) < 0)
+	|| (stat_code != DELIVER_STAT_SENT && stat_code != DELIVER_STAT_DEFER
+	    && stat_code != DELIVER_STAT_BOUNCE)) {
+	local_result_set(res, DELIVER_STAT_DEFER, "4.3.0",
+			 "malformed result from delivery process");
+	return;
+    }
+    local_result_set(res, (int) stat_code, dsn, "%s", cp);
+}
+
+/* local_log - the delivery line */
+
+static void local_log(struct deliver_request *req, struct qfile_info *info,
+		              struct local_result *res)
+{
+    static const char *names[] = {"sent", "deferred", "bounced"};
+    const char *status_name;
+    const char *orig = vstring_str(req->orig_recipient);
+    const char *rcpt = vstring_str(req->recipient);
+    struct timeval now;
+    double  delay;
+
+    status_name = (res->status == DELIVER_STAT_SENT ? names[0] :
+		   res->status == DELIVER_STAT_BOUNCE ? names[2] : names[1]);
+    gettimeofday(&now, (struct timezone *) 0);
+    if (info)
+	delay = (now.tv_sec - info->arrival_sec)
+	    + (now.tv_usec - info->arrival_usec) / 1e6;
+    else
+	delay = now.tv_sec - req->arrival_sec;
+    if (delay < 0)
+	delay = 0;
+    if (*orig && strcmp(orig, rcpt) != 0)
+	msg_info("%s: to=<%s>, orig_to=<%s>, relay=local, delay=%.1f, "
+		 "dsn=%s, status=%s (%s)", vstring_str(req->queue_id), rcpt,
+		 orig, delay, vstring_str(res->dsn), status_name,
+		 vstring_str(res->reason));
+    else
+	msg_info("%s: to=<%s>, relay=local, delay=%.1f, dsn=%s, status=%s (%s)",
+		 vstring_str(req->queue_id), rcpt, delay,
+		 vstring_str(res->dsn), status_name, vstring_str(res->reason));
+}
+
+void    local_deliver(struct deliver_request *req, struct local_result *res)
+{
+    struct vstring *path = vstring_alloc(100);
+    struct vstring *why = vstring_alloc(100);
+    struct qfile_info info;
+    int     have_info = 0;
+    struct local_state state;
+    struct passwd *pw;
+    char   *user = 0;
+    char   *at;
+    int     fd = -1;
+
+    memset(&info, 0, sizeof(info));
+    memset(&state, 0, sizeof(state));
+    if (strcmp(vstring_str(req->queue_name), QFILE_ACTIVE) != 0
+	|| !qfile_id_valid(vstring_str(req->queue_id))) {
+	msg_warn("bad request from qmgr: queue %s id %s",
+		 printable(vstring_str(req->queue_name), '?'),
+		 printable(vstring_str(req->queue_id), '?'));
+	local_result_set(res, DELIVER_STAT_DEFER, "4.3.0",
+			 "bad delivery request");
+	goto out;
+    }
+    qfile_path(path, vstring_str(req->queue_name), vstring_str(req->queue_id));
+    if ((fd = open(vstring_str(path), O_RDONLY | O_CLOEXEC)) < 0) {
+	local_result_set(res, DELIVER_STAT_DEFER, "4.3.0",
+			 "open queue file: %m");
+	goto out;
+    }
+    if (qfile_read_envelope(fd, &info, why) < 0) {
+	local_result_set(res, DELIVER_STAT_DEFER, "4.3.0",
+			 "bad queue file: %s", vstring_str(why));
+	goto out;
+    }
+    have_info = 1;
+
+    /* The user: the local part, case-folded. */
+    user = mystrdup(vstring_str(req->recipient));
+    if ((at = strrchr(user, '@')) != 0)
+	*at = 0;
+    lowercase(user);
+    errno = 0;
+    pw = (*user && strchr(user, '/') == 0) ? getpwnam(user) : 0;
+    if (pw == 0) {
+	if (errno != 0 && errno != ENOENT && errno != ESRCH
+	    && errno != EBADF && errno != EPERM)
+	    local_result_set(res, DELIVER_STAT_DEFER, "4.3.0",
+			     "user lookup %s: %m", user);
+	else
+	    local_result_set(res, DELIVER_STAT_BOUNCE, "5.1.1",
+			     "unknown user: \"%s\"", user);
+	goto out;
+    }
+    if (pw->pw_uid == 0) {
+	local_result_set(res, DELIVER_STAT_DEFER, "4.7.1",
+			 "delivery to root is not allowed without an alias");
+	goto out;
+    }
+    state.queue_id = vstring_str(req->queue_id);
+    state.sender = vstring_str(req->sender);
+    state.recipient = vstring_str(req->recipient);
+    state.user = pw->pw_name;
+    state.uid = pw->pw_uid;
+    state.gid = pw->pw_gid;
+    state.home = pw->pw_dir;
+    state.qfd = fd;
+    state.info = &info;
+    local_fork(&state, res);
+
+out:
+    local_log(req, have_info ? &info : 0, res);
+    if (have_info)
+	qfile_info_free(&info);
+    if (fd >= 0)
+	(void) close(fd);
+    myfree(user);
+    vstring_free(&path);
+    vstring_free(&why);
+}

@@ -1,0 +1,202 @@
+/*++
+/* NAME
+/*	local_mbox 3
+/* SUMMARY
+/*	deliver to an mbox file
+/* SYNOPSIS
+/*	#include "local.h"
+/*
+/*	void	local_mbox(state, path, result)
+/* DESCRIPTION
+/*	local_mbox() appends one message to the mbox file path: dot-lock
+/*	(path.lock, exclusive create, stale after LOCAL_LOCK_STALE
+/*	seconds), fcntl() write lock (waited for at most
+/*	LOCAL_LOCK_TIMEOUT seconds), "From " line, the message with
+/*	">From " quoting, an empty line, fsync. On error the file is
+/*	truncated to its original size and the delivery deferred (4.2.0).
+/*
+/*	A missing mailbox is created with mode 0600 for the user; in the
+/*	spool directory (state->spool_priv) the mailbox and the dot-lock
+/*	are created with root privileges (exclusive, no symbolic links)
+/*	and the mailbox handed to the user; everything else runs with the
+/*	user's effective uid.
+/* DIAGNOSTICS
+/*	Result only.
+/*--*/
+#include <sys/stat.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <vstream.h>
+#include <vstring.h>
+
+#include <deliver_request.h>
+
+#include "local.h"
+
+/* local_mbox_alarm - interrupt a lock wait */
+
+static void local_mbox_alarm(int sig)
+{
+    /* Interrupts fcntl(F_SETLKW). */
+}
+
+/* local_mbox_dotlock - create path.lock; 0 or -1 */
+
+static int local_mbox_dotlock(struct local_state *state, const char *lock,
+			              struct vstring *why)
+{
+    time_t  deadline = time((time_t *) 0) + LOCAL_LOCK_TIMEOUT;
+    struct stat st;
+    int     fd;
+    int     err;
+
+    for (;;) {
+	(void) local_priv(state, 1);
+	fd = open(lock, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		  0600);
+	err = errno;
+	(void) local_priv(state, 0);
+	if (fd >= 0) {
+	    (void) close(fd);
+	    return (0);
+	}
+	if (err != EEXIST) {
+	    errno = err;
+	    vstring_sprintf(why, "create lock file %s: %m", lock);
+	    return (-1);
+	}
+	if (lstat(lock, &st) == 0
+	    && st.st_mtime < time((time_t *) 0) - LOCAL_LOCK_STALE) {
+	    (void) local_priv(state, 1);
+	    (void) unlink(lock);
+	    (void) local_priv(state, 0);
+	    continue;
+	}
+	if (time((time_t *) 0) >= deadline) {
+	    vstring_sprintf(why, "timeout waiting for lock file %s", lock);
+	    return (-1);
+	}
+	(void) usleep(200000);
+    }
+}
+
+/* local_mbox_open - open or create the mailbox for appending */
+
+static int local_mbox_open(struct local_state *state, const char *path,
+			           struct vstring *why)
+{
+    struct stat st;
+    int     fd;
+
+    fd = open(path, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0 && errno == ENOENT) {
+	(void) local_priv(state, 1);
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_NOFOLLOW
+		  | O_CLOEXEC, 0600);
+	if (fd >= 0 && geteuid() == 0
+	    && fchown(fd, state->uid, state->gid) < 0) {
+	    vstring_sprintf(why, "chown mailbox %s: %m", path);
+	    (void) close(fd);
+	    (void) unlink(path);
+	    (void) local_priv(state, 0);
+	    return (-1);
+	}
+	(void) local_priv(state, 0);
+    }
+    if (fd < 0) {
+	vstring_sprintf(why, "open mailbox %s: %m", path);
+	return (-1);
+    }
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1
+	|| st.st_uid != state->uid) {
+	vstring_sprintf(why, "mailbox %s: not a regular file owned by %s with "
+			"one link", path, state->user);
+	(void) close(fd);
+	return (-1);
+    }
+    return (fd);
+}
+
+void    local_mbox(struct local_state *state, const char *path,
+		           struct local_result *res)
+{
+    struct vstring *lock = vstring_alloc(100);
+    struct vstring *why = vstring_alloc(100);
+    struct vstream *out = 0;
+    struct sigaction sa;
+    struct flock fl;
+    char    date[64];
+    time_t  now;
+    off_t   orig = -1;
+    int     locked = 0;
+    int     fd = -1;
+    int     ret;
+
+    vstring_sprintf(lock, "%s.lock", path);
+    if (local_mbox_dotlock(state, vstring_str(lock), why) < 0)
+	goto fail;
+    locked = 1;
+    if ((fd = local_mbox_open(state, path, why)) < 0)
+	goto fail;
+
+    /* fcntl lock, waited for with a deadline. */
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = local_mbox_alarm;
+    sigemptyset(&sa.sa_mask);
+    (void) sigaction(SIGALRM, &sa, (struct sigaction *) 0);
+    memset(&fl, 0, sizeof(fl));
+    fl.l_type = F_WRLCK;
+    fl.l_whence = SEEK_SET;
+    alarm(LOCAL_LOCK_TIMEOUT);
+    ret = fcntl(fd, F_SETLKW, &fl);
+    alarm(0);
+    if (ret < 0) {
+	vstring_sprintf(why, "lock mailbox %s: %s", path,
+			errno == EINTR ? "timeout" : strerror(errno));
+	goto fail;
+    }
+    if ((orig = lseek(fd, 0, SEEK_END)) < 0) {
+	vstring_sprintf(why, "seek mailbox %s: %m", path);
+	goto fail;
+    }
+    now = time((time_t *) 0);
+    strftime(date, sizeof(date), "%a %b %e %H:%M:%S %Y", localtime(&now));
+    out = vstream_fdopen(fd, 0);
+    if (vstream_printf(out, "From %s %s\n",
+		       *state->sender ? state->sender : "MAILER-DAEMON",
+		       date) < 0
+	|| local_copy(state, out, 1, why) < 0
+	|| vstream_write(out, "\n", 1) < 0
+	|| vstream_flush(out) < 0
+	|| fsync(fd) < 0) {
+	if (vstring_len(why) == 0)
+	    vstring_sprintf(why, "write mailbox %s: %m", path);
+	goto fail;
+    }
+    (void) vstream_close(&out);
+    local_result_set(res, DELIVER_STAT_SENT, "2.0.0", "delivered to mailbox");
+    goto out;
+
+fail:
+    if (out)
+	(void) vstream_close(&out);
+    if (orig >= 0 && ftruncate(fd, orig) < 0)
+	vstring_sprintf_append(why, "; truncate failed: %m");
+    local_result_set(res, DELIVER_STAT_DEFER, "4.2.0",
+		     "mailbox delivery failed: %s", vstring_str(why));
+out:
+    if (fd >= 0)
+	(void) close(fd);
+    if (locked) {
+	(void) local_priv(state, 1);
+	(void) unlink(vstring_str(lock));
+	(void) local_priv(state, 0);
+    }
+    vstring_free(&lock);
+    vstring_free(&why);
+}

@@ -1,0 +1,174 @@
+/*++
+/* NAME
+/*	qmgr 8
+/* SUMMARY
+/*	dromos queue manager
+/* SYNOPSIS
+/*	qmgr [generic daemon options]
+/* DESCRIPTION
+/*	qmgr moves mail through the queue and hands each recipient to a
+/*	delivery agent. It is the only program that moves queue files
+/*	between the queue folders (incoming, active, deferred, corrupt).
+/*	master runs one qmgr process from this master.cf line:
+/*
+/* .nf
+/*	qmgr  unix-dgram  -  -  -  60  1  qmgr
+/* .fi
+/*
+/*	Triggers arrive as datagrams on private/qmgr: "I" (cleanup
+/*	committed a new file to incoming/) and "D" (look at deferred/)
+/*	start a queue scan; master's wakeup trigger (every 60 seconds per
+/*	the wakeup column) scans both, and so does an internal timer every
+/*	$queue_run_delay. Triggers that arrive together are served by one
+/*	scan.
+/*
+/*	Queue scan: every file in the 16 subfolders of incoming/ that has
+/*	its ready bit (owner-execute, see qfile(3h)) is moved to active/,
+/*	its envelope is read and validated, the line
+/*
+/* .nf
+/*	ID: from=<sender>, size=N, nrcpt=N (queue active)
+/* .fi
+/*
+/*	is logged, and each recipient still in state "to do" is
+/*	scheduled. A file without the ready bit is being written by
+/*	cleanup and is left alone, unless it is older than an hour (an
+/*	abandoned write), when it is removed. In deferred/ a file's
+/*	modification time is the time of its next delivery attempt; files
+/*	whose time has come are moved to active/ the same way. At most 256
+/*	messages are in the active queue at once; the rest wait for the
+/*	next scan.
+/*
+/*	Delivery: all mail is for the local domains ($mydestination), so
+/*	every recipient whose domain is one of them (or that has no
+/*	domain) goes to the local delivery agent over private/local with
+/*	the deliver protocol (deliver_request(3h)). qmgr keeps up to
+/*	$local_destination_concurrency_limit connections open and reuses
+/*	them; each carries one request at a time, and all of them are
+/*	served by the one event loop, so a slow delivery holds up only its
+/*	own connection. A recipient in another domain (which smtpd should
+/*	have refused) is bounced by qmgr itself with "5.1.2 mail for
+/*	non-local domain: relaying is not implemented".
+/*
+/*	For each result qmgr records the recipient's state in the queue
+/*	file before anything else: sent and bounced recipients are done
+/*	(the state byte is rewritten in place and the file synced), a
+/*	deferred one stays "to do". Bounce notices are not sent yet: a
+/*	bounced recipient is logged by the agent as status=bounced and
+/*	counts as done. When every recipient is done the file is removed
+/*	("ID: removed"). When some were deferred the file moves to
+/*	deferred/, with its modification time set to the next attempt:
+/*	now plus the message's age since arrival, but at least
+/*	$minimal_backoff_time and at most $maximal_backoff_time (so the
+/*	interval doubles with each attempt). A file that fails validation
+/*	goes to corrupt/ and is logged.
+/*
+/*	Crash recovery, at start: files left in active/ by a previous qmgr
+/*	go back to incoming/ and are processed as new. Recipients already
+/*	marked done are not delivered again; one whose delivery finished
+/*	but whose result was not yet recorded is delivered a second time
+/*	(mail may be duplicated, never lost).
+/* SECURITY
+/*	qmgr runs as mail_owner, chrooted into queue_directory (master.cf
+/*	defaults). It opens only queue files, which cleanup wrote and which
+/*	are validated in full before use; it talks to master (triggers) and
+/*	to the local delivery agent. Trigger datagrams are reduced to
+/*	single letters; unknown ones are logged and ignored.
+/* DIAGNOSTICS
+/*	Problems are logged with the queue ID. A queue file that cannot
+/*	be updated (recipient state) is fatal: the file stays in active/
+/*	and the next qmgr process starts over with it.
+/* BUGS
+/*	Only the local transport exists: relaying is not implemented.
+/*	No bounce or delay notices are sent yet, and the reasons for
+/*	deferral are only logged (by the delivery agent), not kept in
+/*	defer/. There is no maximal queue lifetime yet.
+/* CONFIGURATION PARAMETERS
+/* .IP queue_run_delay
+/*	How often deferred/ (and incoming/) are scanned.
+/* .IP minimal_backoff_time
+/*	The shortest time a deferred message waits.
+/* .IP maximal_backoff_time
+/*	The longest time a deferred message waits.
+/* .IP local_destination_concurrency_limit
+/*	Parallel connections to the local delivery agent.
+/* .IP mydestination
+/*	The domains delivered locally.
+/* .IP ipc_timeout
+/*	How long a delivery agent may take for one request.
+/* .IP queue_directory
+/*	The queue (qmgr's root directory).
+/* FILES
+/*	$queue_directory/incoming, new mail.
+/*	$queue_directory/active, mail qmgr is working on.
+/*	$queue_directory/deferred, mail waiting for another attempt.
+/*	$queue_directory/corrupt, damaged queue files.
+/*	$queue_directory/private/qmgr, the trigger socket.
+/*	$queue_directory/private/local, the local delivery agent.
+/* SEE ALSO
+/*	local(8), the local delivery agent.
+/*	master(8), the process manager.
+/*	qfile(3h), the queue file format and states.
+/*--*/
+#include <stddef.h>
+
+#include <msg.h>
+
+#include <mail_params.h>
+#include <mail_server.h>
+
+#include "qmgr.h"
+
+/* qmgr_trigger - datagram from cleanup or another program */
+
+static void qmgr_trigger(const char *buf, size_t len, const char *service,
+			         char **argv)
+{
+    int     scan = 0;
+    size_t  i;
+
+    for (i = 0; i < len; i++) {
+	switch (buf[i]) {
+	case 'I':
+	    scan |= QMGR_SCAN_INCOMING;
+	    break;
+	case 'D':
+	case 'W':
+	    scan |= QMGR_SCAN_INCOMING | QMGR_SCAN_DEFERRED;
+	    break;
+	case '\n':
+	case '\0':
+	    break;
+	default:
+	    msg_warn("unknown trigger 0x%02x ignored", (unsigned char) buf[i]);
+	    break;
+	}
+    }
+    if (scan)
+	qmgr_scan_request(scan);
+}
+
+/* qmgr_wakeup - master's periodic trigger */
+
+static void qmgr_wakeup(const char *service, char **argv)
+{
+    qmgr_scan_request(QMGR_SCAN_INCOMING | QMGR_SCAN_DEFERRED);
+}
+
+/* qmgr_post_init - recover from a crash, then start the first scan */
+
+static void qmgr_post_init(const char *service, char **argv)
+{
+    qmgr_deliver_init();
+    qmgr_scan_recover();
+    qmgr_scan_request(QMGR_SCAN_INCOMING | QMGR_SCAN_DEFERRED);
+    qmgr_scan_timer_start();
+}
+
+int     main(int argc, char **argv)
+{
+    dgram_server_main(argc, argv, qmgr_trigger,
+		      MAIL_SERVER_POST_INIT, qmgr_post_init,
+		      MAIL_SERVER_WAKEUP, qmgr_wakeup,
+		      MAIL_SERVER_END);
+}

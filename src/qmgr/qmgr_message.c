@@ -1,0 +1,279 @@
+/*++
+/* NAME
+/*	qmgr_message 3
+/* SUMMARY
+/*	messages in the active queue
+/* SYNOPSIS
+/*	#include "qmgr.h"
+/*
+/*	void	qmgr_message_activate(from_queue, id)
+/*
+/*	int	qmgr_message_next_wait(msg, index_r)
+/*
+/*	void	qmgr_message_result(msg, index, status, dsn, reason)
+/*
+/*	void	qmgr_message_done_if_idle(msg)
+/*
+/*	int	qmgr_rcpt_is_local(address)
+/*
+/*	long	qmgr_backoff(arrival, now)
+/* DESCRIPTION
+/*	qmgr_message_activate() moves a file from incoming/ or deferred/
+/*	to active/, reads and validates its envelope (a bad file goes to
+/*	corrupt/), logs "ID: from=<...>, size=N, nrcpt=N (queue active)"
+/*	and adds it to the active list; recipients already done in the
+/*	file are not scheduled again.
+/*
+/*	qmgr_message_next_wait() finds the next recipient waiting for
+/*	dispatch (returns 0 when there is none).
+/*
+/*	qmgr_message_result() records one recipient's result: sent and
+/*	bounced are written to the queue file (qfile_set_rcpt_state)
+/*	before anything else happens; deferred stays "to do" in the file;
+/*	status -1 means "not attempted" and puts the recipient back in
+/*	line. Then qmgr_message_done_if_idle() finishes the message when no
+/*	recipient is waiting or at an agent: the file is removed when every
+/*	recipient is done, otherwise it moves to deferred/ with the next
+/*	attempt time as its modification time.
+/*
+/*	qmgr_rcpt_is_local() is non-zero for an address without a domain
+/*	or with a domain listed in $mydestination.
+/*
+/*	qmgr_backoff() is the time to wait before the next attempt: the
+/*	message's age, at least $minimal_backoff_time and at most
+/*	$maximal_backoff_time.
+/* DIAGNOSTICS
+/*	Fatal: a recipient state that cannot be written to the queue file
+/*	(the next qmgr starts over with the file; mail is not lost).
+/*--*/
+#include <sys/time.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <argv.h>
+#include <msg.h>
+#include <mymalloc.h>
+#include <vstring.h>
+
+#include <deliver_request.h>
+#include <mail_params.h>
+#include <qfile.h>
+#include <rec.h>
+
+#include "qmgr.h"
+
+struct qmgr_message *qmgr_message_list;
+static struct qmgr_message *qmgr_message_tail;
+size_t  qmgr_message_count;
+
+/* qmgr_message_free - unlink and free */
+
+static void qmgr_message_free(struct qmgr_message *msg)
+{
+    if (msg->prev)
+	msg->prev->next_msg = msg->next_msg;
+    else
+	qmgr_message_list = msg->next_msg;
+    if (msg->next_msg)
+	msg->next_msg->prev = msg->prev;
+    else
+	qmgr_message_tail = msg->prev;
+    if (msg->fd >= 0)
+	(void) close(msg->fd);
+    qfile_info_free(&msg->info);
+    myfree(msg->rstate);
+    myfree(msg->id);
+    myfree(msg);
+    qmgr_message_count--;
+    qmgr_scan_room();
+}
+
+void    qmgr_message_activate(const char *from, const char *id)
+{
+    struct vstring *why = vstring_alloc(100);
+    struct vstring *path = vstring_alloc(100);
+    struct qmgr_message *msg;
+    size_t  i;
+    int     fd;
+
+    if (qfile_move(from, QFILE_ACTIVE, id, why) < 0) {
+	msg_warn("%s: move from %s to %s: %s", id, from, QFILE_ACTIVE,
+		 vstring_str(why));
+	goto out;
+    }
+    if ((fd = open(qfile_path(path, QFILE_ACTIVE, id), O_RDWR | O_CLOEXEC)) < 0) {
+	msg_warn("%s: open %s: %m", id, vstring_str(path));
+	goto out;
+    }
+    msg = (struct qmgr_message *) mymalloc(sizeof(*msg));
+    memset(msg, 0, sizeof(*msg));
+    if (qfile_read_envelope(fd, &msg->info, why) < 0) {
+	(void) close(fd);
+	myfree(msg);
+	qfile_corrupt(QFILE_ACTIVE, id, vstring_str(why));
+	goto out;
+    }
+    msg->id = mystrdup(id);
+    msg->fd = fd;
+    msg->rstate = (int *) mymalloc(sizeof(int) * (msg->info.rcpt_count + 1));
+    for (i = 0; i < msg->info.rcpt_count; i++)
+	msg->rstate[i] = (msg->info.rcpts[i].state == REC_RCPT_TODO ?
+			  QMGR_RCPT_WAIT : QMGR_RCPT_DONE);
+    msg->prev = qmgr_message_tail;
+    msg->next_msg = 0;
+    if (qmgr_message_tail)
+	qmgr_message_tail->next_msg = msg;
+    else
+	qmgr_message_list = msg;
+    qmgr_message_tail = msg;
+    qmgr_message_count++;
+    msg_info("%s: from=<%s>, size=%ld, nrcpt=%lu (queue active)",
+	     id, msg->info.sender, (long) msg->info.content_size,
+	     (unsigned long) msg->info.rcpt_count);
+    qmgr_message_done_if_idle(msg);
+
+out:
+    vstring_free(&why);
+    vstring_free(&path);
+}
+
+int     qmgr_message_next_wait(struct qmgr_message *msg, size_t *index_r)
+{
+    while (msg->next < msg->info.rcpt_count
+	   && msg->rstate[msg->next] != QMGR_RCPT_WAIT)
+	msg->next++;
+    if (msg->next >= msg->info.rcpt_count)
+	return (0);
+    *index_r = msg->next;
+    return (1);
+}
+
+/* qmgr_message_log - a delivery line that qmgr logs itself */
+
+void    qmgr_message_log(struct qmgr_message *msg, size_t i, const char *relay,
+		           const char *dsn, const char *status, const char *reason)
+{
+    struct timeval now;
+    double  delay;
+    struct qfile_rcpt *rcpt = msg->info.rcpts + i;
+
+    gettimeofday(&now, (struct timezone *) 0);
+    delay = (now.tv_sec - msg->info.arrival_sec)
+	+ (now.tv_usec - msg->info.arrival_usec) / 1e6;
+    if (delay < 0)
+	delay = 0;
+    if (rcpt->orig && *rcpt->orig && strcmp(rcpt->orig, rcpt->address) != 0)
+	msg_info("%s: to=<%s>, orig_to=<%s>, relay=%s, delay=%.1f, dsn=%s, "
+		 "status=%s (%s)", msg->id, rcpt->address, rcpt->orig, relay,
+		 delay, dsn, status, reason);
+    else
+	msg_info("%s: to=<%s>, relay=%s, delay=%.1f, dsn=%s, status=%s (%s)",
+		 msg->id, rcpt->address, relay, delay, dsn, status, reason);
+}
+
+void    qmgr_message_result(struct qmgr_message *msg, size_t i, int status,
+			            const char *dsn, const char *reason)
+{
+    struct vstring *why;
+    int     state;
+
+    if (msg->rstate[i] == QMGR_RCPT_BUSY && msg->busy > 0)
+	msg->busy--;
+    switch (status) {
+    case DELIVER_STAT_SENT:
+    case DELIVER_STAT_BOUNCE:
+	state = (status == DELIVER_STAT_SENT ? REC_RCPT_SENT : REC_RCPT_BOUNCED);
+	why = vstring_alloc(100);
+	if (qfile_set_rcpt_state(msg->fd, msg->info.rcpts[i].offset, state,
+				 why) < 0)
+	    msg_fatal("%s: record recipient state: %s", msg->id,
+		      vstring_str(why));
+	vstring_free(&why);
+	msg->rstate[i] = QMGR_RCPT_DONE;
+	break;
+    case DELIVER_STAT_DEFER:
+	msg->rstate[i] = QMGR_RCPT_DEFER;
+	msg->deferred++;
+	break;
+    default:					/* not attempted: again */
+	msg->rstate[i] = QMGR_RCPT_WAIT;
+	if (i < msg->next)
+	    msg->next = i;
+	break;
+    }
+}
+
+long    qmgr_backoff(long arrival, long now)
+{
+    long    delay = now - arrival;
+
+    if (delay > var_max_backoff_time)
+	delay = var_max_backoff_time;
+    if (delay < var_min_backoff_time)
+	delay = var_min_backoff_time;
+    if (delay < 1)
+	delay = 1;
+    return (delay);
+}
+
+void    qmgr_message_done_if_idle(struct qmgr_message *msg)
+{
+    struct vstring *why;
+    struct vstring *path;
+    struct timeval tv[2];
+    size_t  i;
+
+    if (msg->busy > 0 || qmgr_message_next_wait(msg, &i))
+	return;
+    why = vstring_alloc(100);
+    if (msg->deferred > 0) {
+	(void) close(msg->fd);
+	msg->fd = -1;
+	if (qfile_move(QFILE_ACTIVE, QFILE_DEFERRED, msg->id, why) < 0) {
+	    msg_warn("%s: move to %s: %s", msg->id, QFILE_DEFERRED,
+		     vstring_str(why));
+	} else {
+	    path = vstring_alloc(100);
+	    gettimeofday(tv, (struct timezone *) 0);
+	    tv[1].tv_sec = tv[0].tv_sec
+		+ qmgr_backoff(msg->info.arrival_sec, tv[0].tv_sec);
+	    tv[1].tv_usec = 0;
+	    if (utimes(qfile_path(path, QFILE_DEFERRED, msg->id), tv) < 0)
+		msg_warn("%s: set next attempt time: %m", msg->id);
+	    vstring_free(&path);
+	}
+    } else {
+	if (qfile_remove(QFILE_ACTIVE, msg->id, why) < 0)
+	    msg_warn("%s: remove: %s", msg->id, vstring_str(why));
+	else
+	    msg_info("%s: removed", msg->id);
+    }
+    vstring_free(&why);
+    qmgr_message_free(msg);
+}
+
+int     qmgr_rcpt_is_local(const char *addr)
+{
+    const char *at = strrchr(addr, '@');
+    struct argv *dests;
+    size_t  dlen;
+    size_t  i;
+    int     found = 0;
+
+    if (at == 0)
+	return (1);
+    at++;
+    dlen = strlen(at);
+    while (dlen > 0 && at[dlen - 1] == '.')
+	dlen--;
+    dests = argv_split(var_mydest, ", \t\r\n");
+    for (i = 0; i < dests->argc && !found; i++)
+	found = (strlen(dests->argv[i]) == dlen
+		 && strncasecmp(dests->argv[i], at, dlen) == 0);
+    argv_free(&dests);
+    return (found);
+}

@@ -1,0 +1,249 @@
+/*++
+/* NAME
+/*	qmgr_scan 3
+/* SUMMARY
+/*	find queue files: crash recovery, incoming and deferred scans
+/* SYNOPSIS
+/*	#include "qmgr.h"
+/*
+/*	void	qmgr_scan_recover(void)
+/*
+/*	void	qmgr_scan_request(int what)
+/*
+/*	void	qmgr_scan_timer_start(void)
+/* DESCRIPTION
+/*	qmgr_scan_recover() runs once at start: every file in active/
+/*	goes back to incoming/ (the previous qmgr died while working on
+/*	it), and temporary files (incoming/tmp.*) that a crashed cleanup
+/*	left and that are older than QMGR_ABANDON_AGE are removed.
+/*
+/*	qmgr_scan_request() asks for a scan of incoming/ and/or deferred/
+/*	(QMGR_SCAN_INCOMING, QMGR_SCAN_DEFERRED). Requests are merged and
+/*	served from the event loop (a zero-delay timer), so a burst of
+/*	triggers costs one scan. A scan walks the 16 subfolders: in
+/*	incoming/, files with the ready bit are activated and unready ones
+/*	older than QMGR_ABANDON_AGE are removed; in deferred/, files whose
+/*	modification time (the next attempt) has come are activated. While
+/*	the active queue is full the scan stops and is requested again
+/*	when a message leaves.
+/*
+/*	qmgr_scan_timer_start() starts the periodic scan of both folders
+/*	every $queue_run_delay.
+/* DIAGNOSTICS
+/*	Warnings for folders or files that cannot be read or moved.
+/*--*/
+#include <sys/stat.h>
+#include <dirent.h>
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <events.h>
+#include <msg.h>
+#include <vstring.h>
+
+#include <mail_params.h>
+#include <qfile.h>
+
+#include "qmgr.h"
+
+static int qmgr_scan_pending;		/* QMGR_SCAN_* bits */
+
+static void qmgr_scan_tmp(void);
+
+static const char qmgr_hex[] = "0123456789ABCDEF";
+
+/* qmgr_scan_dir - call fn for each entry of queue/X, all 16 X */
+
+static int qmgr_scan_dir(const char *queue,
+		              int (*fn) (const char *, const char *, void *),
+			         void *context)
+{
+    struct vstring *dir = vstring_alloc(100);
+    struct dirent *dp;
+    DIR    *dirp;
+    int     i;
+    int     stop = 0;
+
+    for (i = 0; i < 16 && !stop; i++) {
+	vstring_sprintf(dir, "%s/%c", queue, qmgr_hex[i]);
+	if ((dirp = opendir(vstring_str(dir))) == 0) {
+	    if (errno != ENOENT)
+		msg_warn("open folder %s: %m", vstring_str(dir));
+	    continue;
+	}
+	while (!stop && (dp = readdir(dirp)) != 0) {
+	    if (dp->d_name[0] == '.')
+		continue;
+	    stop = fn(vstring_str(dir), dp->d_name, context);
+	}
+	closedir(dirp);
+    }
+    vstring_free(&dir);
+    return (stop);
+}
+
+/* qmgr_scan_back - move one active file back to incoming */
+
+static int qmgr_scan_back(const char *dir, const char *name, void *context)
+{
+    struct vstring *why = vstring_alloc(100);
+
+    if (!qfile_id_valid(name))
+	msg_warn("%s/%s: not a queue file name: ignored", dir, name);
+    else if (qfile_move(QFILE_ACTIVE, QFILE_INCOMING, name, why) < 0)
+	msg_warn("%s: move to %s: %s", name, QFILE_INCOMING, vstring_str(why));
+    else
+	msg_info("%s: recovered from %s", name, QFILE_ACTIVE);
+    vstring_free(&why);
+    return (0);
+}
+
+void    qmgr_scan_recover(void)
+{
+    (void) qmgr_scan_dir(QFILE_ACTIVE, qmgr_scan_back, (void *) 0);
+    qmgr_scan_tmp();
+}
+
+/* qmgr_scan_incoming_file - activate a ready file, remove an abandoned one */
+
+static int qmgr_scan_incoming_file(const char *dir, const char *name,
+				           void *context)
+{
+    struct vstring *path = vstring_alloc(100);
+    struct stat st;
+    time_t  now = time((time_t *) 0);
+
+    if (qmgr_message_count >= QMGR_ACTIVE_LIMIT) {
+	vstring_free(&path);
+	return (1);
+    }
+    vstring_sprintf(path, "%s/%s", dir, name);
+    if (lstat(vstring_str(path), &st) < 0) {
+	if (errno != ENOENT)
+	    msg_warn("stat %s: %m", vstring_str(path));
+    } else if (!S_ISREG(st.st_mode)) {
+	msg_warn("%s: not a regular file: ignored", vstring_str(path));
+    } else if ((st.st_mode & S_IXUSR) == 0) {
+	if (st.st_mtime < now - QMGR_ABANDON_AGE) {
+	    if (unlink(vstring_str(path)) < 0 && errno != ENOENT)
+		msg_warn("remove abandoned %s: %m", vstring_str(path));
+	    else
+		msg_info("%s: removed abandoned incomplete file", name);
+	}
+    } else if (!qfile_id_valid(name)) {
+	msg_warn("%s: not a queue file name: ignored", vstring_str(path));
+    } else {
+	qmgr_message_activate(QFILE_INCOMING, name);
+    }
+    vstring_free(&path);
+    return (0);
+}
+
+/* qmgr_scan_deferred_file - activate a file whose time has come */
+
+static int qmgr_scan_deferred_file(const char *dir, const char *name,
+				           void *context)
+{
+    struct vstring *path = vstring_alloc(100);
+    struct stat st;
+    time_t  now = time((time_t *) 0);
+
+    if (qmgr_message_count >= QMGR_ACTIVE_LIMIT) {
+	vstring_free(&path);
+	return (1);
+    }
+    vstring_sprintf(path, "%s/%s", dir, name);
+    if (lstat(vstring_str(path), &st) < 0) {
+	if (errno != ENOENT)
+	    msg_warn("stat %s: %m", vstring_str(path));
+    } else if (!S_ISREG(st.st_mode) || !qfile_id_valid(name)) {
+	msg_warn("%s: not a queue file: ignored", vstring_str(path));
+    } else if (st.st_mtime <= now) {
+	qmgr_message_activate(QFILE_DEFERRED, name);
+    }
+    vstring_free(&path);
+    return (0);
+}
+
+/* qmgr_scan_tmp - remove temporary names that a crashed cleanup left */
+
+static void qmgr_scan_tmp(void)
+{
+    struct vstring *path = vstring_alloc(100);
+    struct dirent *dp;
+    struct stat st;
+    DIR    *dirp;
+    time_t  now = time((time_t *) 0);
+
+    if ((dirp = opendir(QFILE_INCOMING)) == 0) {
+	msg_warn("open folder %s: %m", QFILE_INCOMING);
+	vstring_free(&path);
+	return;
+    }
+    while ((dp = readdir(dirp)) != 0) {
+	if (strncmp(dp->d_name, "tmp.", 4) != 0)
+	    continue;
+	vstring_sprintf(path, "%s/%s", QFILE_INCOMING, dp->d_name);
+	if (lstat(vstring_str(path), &st) == 0 && S_ISREG(st.st_mode)
+	    && st.st_mtime < now - QMGR_ABANDON_AGE) {
+	    if (unlink(vstring_str(path)) < 0 && errno != ENOENT)
+		msg_warn("remove abandoned %s: %m", vstring_str(path));
+	    else
+		msg_info("removed abandoned temporary file %s",
+			 vstring_str(path));
+	}
+    }
+    closedir(dirp);
+    vstring_free(&path);
+}
+
+/* qmgr_scan_event - serve the pending scan requests */
+
+static void qmgr_scan_event(int event, void *context)
+{
+    int     what = qmgr_scan_pending;
+    int     full = 0;
+
+    qmgr_scan_pending = 0;
+    if (what & QMGR_SCAN_DEFERRED)
+	full |= qmgr_scan_dir(QFILE_DEFERRED, qmgr_scan_deferred_file,
+			      (void *) 0);
+    if (what & QMGR_SCAN_INCOMING)
+	full |= qmgr_scan_dir(QFILE_INCOMING, qmgr_scan_incoming_file,
+			      (void *) 0);
+    if (full)
+	qmgr_scan_pending |= what;		/* again when there is room */
+    qmgr_deliver_schedule();
+}
+
+void    qmgr_scan_request(int what)
+{
+    qmgr_scan_pending |= what;
+    if (qmgr_message_count < QMGR_ACTIVE_LIMIT)
+	event_request_timer(qmgr_scan_event, (void *) 0, 0);
+}
+
+/* qmgr_scan_periodic - the $queue_run_delay timer */
+
+static void qmgr_scan_periodic(int event, void *context)
+{
+    qmgr_scan_request(QMGR_SCAN_INCOMING | QMGR_SCAN_DEFERRED);
+    qmgr_scan_timer_start();
+}
+
+void    qmgr_scan_timer_start(void)
+{
+    long    delay = var_queue_run_delay > 0 ? var_queue_run_delay : 1;
+
+    event_request_timer(qmgr_scan_periodic, (void *) 0, delay * 1000);
+}
+
+/* qmgr_scan_room - a message left the active queue */
+
+void    qmgr_scan_room(void)
+{
+    if (qmgr_scan_pending && qmgr_message_count < QMGR_ACTIVE_LIMIT)
+	event_request_timer(qmgr_scan_event, (void *) 0, 0);
+}

@@ -1,0 +1,223 @@
+/*++
+/* NAME
+/*	smtpd_cmd_data 3
+/* SUMMARY
+/*	DATA: stream the message to cleanup
+/* SYNOPSIS
+/*	#include "smtpd.h"
+/*
+/*	int	smtpd_cmd_data(state, args)
+/*	struct smtpd_state *state;
+/*	char	*args;
+/* DESCRIPTION
+/*	smtpd_cmd_data() needs MAIL and at least one accepted RCPT
+/*	(503 5.5.1 "Error: need RCPT command", or 554 5.5.1 "Error: no
+/*	valid recipients" when every RCPT was refused). It connects to
+/*	cleanup (once per session; the connection is reused for the next
+/*	message), starts a message, logs "ID: client=name[addr]", sends the
+/*	A records (client_name, client_addr, client_port, helo_name,
+/*	protocol), S, then O and R for each recipient, then M, and replies
+/*	"354 End data with <CR><LF>.<CR><LF>".
+/*
+/*	The content is read in bounded pieces (vstream_get_line() with
+/*	SMTPD_DATA_CHUNK) and pushed through the filter stack of
+/*	smtpd_data.c, which streams it to cleanup as it arrives. The data
+/*	ends only at CR LF "." CR LF. Then:
+/* .IP \(bu
+/*	with $smtpd_forbid_bare_newline, a message that contained a bare
+/*	LF or bare CR is refused: "550 5.5.2 Error: bare <LF> received"
+/*	(or "bare <CR>");
+/* .IP \(bu
+/*	a message over $message_size_limit is refused: "552 5.3.4
+/*	Message size exceeds fixed limit" (smtpd stops passing content
+/*	to cleanup once the limit is passed, but reads on to the end);
+/* .IP \(bu
+/*	otherwise X and E are sent, and "250 2.0.0 Ok: queued as ID" is
+/*	the reply only when cleanup_clnt_finish() returns 0 (the file is
+/*	on disk); any other status gets cleanup_stat_reply()'s text.
+/* .PP
+/*	A refused or broken message is abandoned by closing the cleanup
+/*	connection: cleanup then removes the partial file. The same
+/*	happens when the client disconnects or times out during DATA.
+/* DIAGNOSTICS
+/*	Trouble with cleanup is logged with msg_warn() and answered with
+/*	a 4xx reply.
+/*--*/
+
+/* System library. */
+
+#include <string.h>
+
+/* Utility library. */
+
+#include <argv.h>
+#include <msg.h>
+#include <vstream.h>
+#include <vstring.h>
+
+/* Global library. */
+
+#include <cleanup_clnt.h>
+#include <mail_params.h>
+#include <rec.h>
+
+/* Application-specific. */
+
+#include "smtpd.h"
+
+/* smtpd_data_abandon - drop the cleanup transaction */
+
+static void smtpd_data_abandon(struct smtpd_state *state)
+{
+    if (state->cleanup)
+	cleanup_clnt_close(&state->cleanup);
+}
+
+/* smtpd_data_reject - log and reply a refused message */
+
+static void smtpd_data_reject(struct smtpd_state *state, const char *reply)
+{
+    msg_info("%s: reject: END-OF-MESSAGE from %s: %s; from=<%s> proto=%s "
+	     "helo=<%s>", vstring_str(state->queue_id), state->namaddr, reply,
+	     state->sender, state->esmtp ? "ESMTP" : "SMTP", state->helo_name);
+    smtpd_reply(state, "%s", reply);
+}
+
+/* smtpd_data_envelope - A, S, O/R and M records */
+
+static int smtpd_data_envelope(struct smtpd_state *state,
+			               struct vstream *stream)
+{
+    int     err = 0;
+    size_t  i;
+
+    err |= rec_fprintf(stream, REC_TYPE_ATTR, "client_name=%s", state->name);
+    err |= rec_fprintf(stream, REC_TYPE_ATTR, "client_addr=%s", state->addr);
+    err |= rec_fprintf(stream, REC_TYPE_ATTR, "client_port=%s", state->port);
+    err |= rec_fprintf(stream, REC_TYPE_ATTR, "helo_name=%s",
+		       state->helo_name);
+    err |= rec_fprintf(stream, REC_TYPE_ATTR, "protocol=%s",
+		       state->esmtp ? "ESMTP" : "SMTP");
+    err |= rec_fputs(stream, REC_TYPE_FROM, state->sender);
+    for (i = 0; i < state->rcpts->argc; i++) {
+	err |= rec_fputs(stream, REC_TYPE_ORCP, state->rcpts->argv[i]);
+	err |= rec_fputs(stream, REC_TYPE_RCPT, state->rcpts->argv[i]);
+    }
+    err |= rec_put(stream, REC_TYPE_MESG, "", 0);
+    return (err ? -1 : 0);
+}
+
+int     smtpd_cmd_data(struct smtpd_state *state, char *args)
+{
+    struct vstream *stream;
+    struct smtpd_data data;
+    int     status;
+    int     write_err;
+    int     ret = -1;
+
+    if (*args) {
+	smtpd_reply(state, "501 5.5.2 Syntax: DATA");
+	return (-1);
+    }
+    if (state->sender == 0 || state->rcpts->argc == 0) {
+	if (state->sender != 0 && state->rcpt_tries > 0)
+	    smtpd_reply(state, "554 5.5.1 Error: no valid recipients");
+	else
+	    smtpd_reply(state, "503 5.5.1 Error: need RCPT command");
+	return (-1);
+    }
+
+    /*
+     * Start the message in cleanup.
+     */
+    if (state->cleanup == 0
+	&& (state->cleanup = cleanup_clnt_open(state->why)) == 0) {
+	msg_warn("connect to cleanup service: %s", vstring_str(state->why));
+	smtpd_reply(state, "%s", cleanup_stat_reply(CLEANUP_STAT_PROXY));
+	return (-1);
+    }
+    if (cleanup_clnt_begin(state->cleanup, CLEANUP_FLAG_NONE,
+			   state->queue_id, state->why) != 0) {
+	msg_warn("cleanup service: %s", vstring_str(state->why));
+	smtpd_data_abandon(state);
+	smtpd_reply(state, "%s", cleanup_stat_reply(CLEANUP_STAT_PROXY));
+	return (-1);
+    }
+    msg_info("%s: client=%s", vstring_str(state->queue_id), state->namaddr);
+    stream = cleanup_clnt_stream(state->cleanup);
+    write_err = smtpd_data_envelope(state, stream);
+
+    smtpd_reply(state, "354 End data with <CR><LF>.<CR><LF>");
+    if (vstream_flush(state->client) < 0) {
+	smtpd_data_abandon(state);
+	smtpd_reset(state);
+	smtpd_lost_exit(state);
+	return (-1);
+    }
+
+    /*
+     * Read the content. Stay in sync with the client whatever happens
+     * to the message: read up to the real end of data.
+     */
+    smtpd_data_init(&data, write_err ? (struct vstream *) 0 : stream,
+		    var_message_limit);
+    for (;;) {
+	if (smtpd_read_timeout(state) < 0) {
+	    status = VSTREAM_TIMEOUT;
+	    break;
+	}
+	status = vstream_get_line(state->client, state->buf, SMTPD_DATA_CHUNK);
+	if (status != VSTREAM_OK && status != VSTREAM_TOOLONG)
+	    break;
+	if (smtpd_dot_feed(&data.dot, vstring_str(state->buf),
+			   vstring_len(state->buf)) < 0)
+	    write_err = 1;
+	if (data.dot.done)
+	    break;
+    }
+    if (!data.dot.done) {
+	smtpd_data_free(&data);
+	smtpd_data_abandon(state);
+	smtpd_reset(state);
+	if (status == VSTREAM_TIMEOUT)
+	    smtpd_timeout_exit(state);
+	else
+	    smtpd_lost_exit(state);
+	return (-1);
+    }
+    if (smtpd_filter_finish(&data.bare.filter) < 0 || data.sink.error)
+	write_err = 1;
+
+    /*
+     * Decide.
+     */
+    if (var_smtpd_forbid_bare_nl && data.bare.found) {
+	smtpd_data_abandon(state);
+	smtpd_data_reject(state, (data.bare.found & SMTPD_BARE_LF) ?
+			  "550 5.5.2 Error: bare <LF> received" :
+			  "550 5.5.2 Error: bare <CR> received");
+    } else if (data.limit.exceeded) {
+	smtpd_data_abandon(state);
+	smtpd_data_reject(state, "552 5.3.4 Message size exceeds fixed limit");
+    } else if (write_err
+	       || rec_put(stream, REC_TYPE_XTRA, "", 0) < 0
+	       || rec_put(stream, REC_TYPE_END, "", 0) < 0
+	       || vstream_flush(stream) < 0) {
+	msg_warn("%s: cannot send the message to cleanup",
+		 vstring_str(state->queue_id));
+	smtpd_data_abandon(state);
+	smtpd_reply(state, "%s", cleanup_stat_reply(CLEANUP_STAT_PROXY));
+    } else if ((status = cleanup_clnt_finish(state->cleanup,
+					     state->why)) != 0) {
+	if (status & (CLEANUP_STAT_PROXY | CLEANUP_STAT_BAD))
+	    smtpd_data_abandon(state);
+	smtpd_data_reject(state, cleanup_stat_reply(status));
+    } else {
+	smtpd_reply(state, "250 2.0.0 Ok: queued as %s",
+		    vstring_str(state->queue_id));
+	ret = 0;
+    }
+    smtpd_data_free(&data);
+    smtpd_reset(state);
+    return (ret);
+}

@@ -1,0 +1,155 @@
+/*++
+/* NAME
+/*	smtpd_cmd_mail 3
+/* SUMMARY
+/*	MAIL and RCPT
+/* SYNOPSIS
+/*	#include "smtpd.h"
+/*
+/*	int	smtpd_cmd_mail(state, args)
+/*	int	smtpd_cmd_rcpt(state, args)
+/*	struct smtpd_state *state;
+/*	char	*args;
+/* DESCRIPTION
+/*	smtpd_cmd_mail() starts a mail transaction: "MAIL FROM:<path>"
+/*	with optional SIZE= and BODY= parameters. It needs HELO/EHLO
+/*	first and no transaction in progress (503 5.5.1); a malformed
+/*	command gets 501 5.5.2, a malformed address 501 5.1.7, an unknown
+/*	parameter 555 5.5.4, and a SIZE= above $message_size_limit
+/*	552 5.3.4.
+/*
+/*	smtpd_cmd_rcpt() adds a recipient: "RCPT TO:<path>". It needs
+/*	MAIL first (503 5.5.1); a malformed address gets 501 5.1.3; past
+/*	$smtpd_recipient_limit recipients 452 4.5.3; a recipient that is
+/*	not local (smtpd_addr_is_local()) 554 5.7.1 "Relay access denied",
+/*	logged as "NOQUEUE: reject: RCPT from ...".
+/* DIAGNOSTICS
+/*	None.
+/*--*/
+
+/* System library. */
+
+#include <string.h>
+
+/* Utility library. */
+
+#include <argv.h>
+#include <msg.h>
+#include <mymalloc.h>
+#include <vstring.h>
+
+/* Global library. */
+
+#include <mail_addr.h>
+#include <mail_params.h>
+
+/* Application-specific. */
+
+#include "smtpd.h"
+
+int     smtpd_cmd_mail(struct smtpd_state *state, char *args)
+{
+    struct vstring *addr;
+    char   *rest;
+    long    size;
+    int     body;
+    int     ret = -1;
+
+    if (state->helo_name == 0) {
+	smtpd_reply(state, "503 5.5.1 Error: send HELO/EHLO first");
+	return (-1);
+    }
+    if (state->sender != 0) {
+	smtpd_reply(state, "503 5.5.1 Error: nested MAIL command");
+	return (-1);
+    }
+    addr = vstring_alloc(100);
+    switch (smtpd_parse_path(args, "FROM:", MAIL_ADDR_FLAG_NULL_OK, addr,
+			     &rest, state->why)) {
+    case SMTPD_PATH_SYNTAX:
+	smtpd_reply(state, "501 5.5.2 Syntax: MAIL FROM:<address>");
+	break;
+    case SMTPD_PATH_BADADDR:
+	smtpd_reply(state, "501 5.1.7 Bad sender address syntax");
+	break;
+    default:
+	switch (smtpd_parse_mail_params(rest, &size, &body, state->why)) {
+	case SMTPD_PARAM_SYNTAX:
+	    smtpd_reply(state, "501 5.5.4 %s", vstring_str(state->why));
+	    break;
+	case SMTPD_PARAM_UNKNOWN:
+	    smtpd_reply(state, "555 5.5.4 %s", vstring_str(state->why));
+	    break;
+	default:
+	    if (var_message_limit > 0 && size > var_message_limit) {
+		smtpd_reply(state, "552 5.3.4 Message size exceeds fixed limit");
+		break;
+	    }
+	    state->sender = mystrdup(vstring_str(addr));
+	    state->size_param = size;
+	    state->rcpt_tries = 0;
+	    smtpd_reply(state, "250 2.1.0 Ok");
+	    ret = 0;
+	    break;
+	}
+	break;
+    }
+    vstring_free(&addr);
+    return (ret);
+}
+
+int     smtpd_cmd_rcpt(struct smtpd_state *state, char *args)
+{
+    struct vstring *addr;
+    struct vstring *local;
+    struct vstring *domain;
+    char   *rest;
+    int     ret = -1;
+
+    if (state->sender == 0) {
+	smtpd_reply(state, "503 5.5.1 Error: need MAIL command");
+	return (-1);
+    }
+    state->rcpt_tries++;
+    addr = vstring_alloc(100);
+    local = vstring_alloc(64);
+    domain = vstring_alloc(64);
+    switch (smtpd_parse_path(args, "TO:", MAIL_ADDR_FLAG_NODOMAIN, addr,
+			     &rest, state->why)) {
+    case SMTPD_PATH_SYNTAX:
+	smtpd_reply(state, "501 5.5.2 Syntax: RCPT TO:<address>");
+	break;
+    case SMTPD_PATH_BADADDR:
+	smtpd_reply(state, "501 5.1.3 Bad recipient address syntax");
+	break;
+    default:
+	if (*rest != 0) {
+	    rest[strcspn(rest, " \t=")] = 0;
+	    smtpd_reply(state, "555 5.5.4 Unsupported option: %.100s", rest);
+	} else if (mail_addr_split(vstring_str(addr), local, domain) == 0
+		   && strcasecmp(vstring_str(local), "postmaster") != 0) {
+	    /* Only <postmaster> may come without a domain. */
+	    smtpd_reply(state, "501 5.1.3 Bad recipient address syntax");
+	} else if (var_smtpd_rcpt_limit > 0
+		   && (long) state->rcpts->argc >= var_smtpd_rcpt_limit) {
+	    smtpd_reply(state, "452 4.5.3 Error: too many recipients");
+	} else if (!smtpd_addr_is_local(vstring_str(addr), var_mydest)) {
+	    msg_info("NOQUEUE: reject: RCPT from %s: 554 5.7.1 <%s>: "
+		     "Relay access denied; from=<%s> to=<%s> proto=%s "
+		     "helo=<%s>", state->namaddr, vstring_str(addr),
+		     state->sender, vstring_str(addr),
+		     state->esmtp ? "ESMTP" : "SMTP", state->helo_name);
+	    smtpd_reply(state, "554 5.7.1 <%s>: Relay access denied",
+			vstring_str(addr));
+	} else {
+	    argv_add(state->rcpts, vstring_str(addr), (char *) 0);
+	    smtpd_reply(state, "250 2.1.5 Ok");
+	    ret = 0;
+	}
+	break;
+    }
+    vstring_free(&addr);
+    vstring_free(&local);
+    vstring_free(&domain);
+    return (ret);
+}
