@@ -106,6 +106,30 @@ void    qmgr_scan_recover(void)
     qmgr_scan_tmp();
 }
 
+/* qmgr_scan_entry - stat one folder entry; QMGR_SCAN_STOP at the limit */
+
+#define QMGR_SCAN_STOP	(-1)		/* enough messages in memory */
+#define QMGR_SCAN_SKIP	0		/* gone or not a regular file */
+#define QMGR_SCAN_FILE	1		/* a regular file, *st filled */
+
+static int qmgr_scan_entry(const char *dir, const char *name,
+			           struct vstring *path, struct stat *st)
+{
+    if (qmgr_message_count >= QMGR_ACTIVE_LIMIT)
+	return (QMGR_SCAN_STOP);
+    vstring_sprintf(path, "%s/%s", dir, name);
+    if (lstat(vstring_str(path), st) < 0) {
+	if (errno != ENOENT)
+	    msg_warn("stat %s: %m", vstring_str(path));
+	return (QMGR_SCAN_SKIP);
+    }
+    if (!S_ISREG(st->st_mode)) {
+	msg_warn("%s: not a regular file: ignored", vstring_str(path));
+	return (QMGR_SCAN_SKIP);
+    }
+    return (QMGR_SCAN_FILE);
+}
+
 /* qmgr_scan_incoming_file - activate a ready file, remove an abandoned one */
 
 static int qmgr_scan_incoming_file(const char *dir, const char *name,
@@ -113,20 +137,12 @@ static int qmgr_scan_incoming_file(const char *dir, const char *name,
 {
     struct vstring *path = vstring_alloc(100);
     struct stat st;
-    time_t  now = time((time_t *) 0);
+    int     status;
 
-    if (qmgr_message_count >= QMGR_ACTIVE_LIMIT) {
-	vstring_free(&path);
-	return (1);
-    }
-    vstring_sprintf(path, "%s/%s", dir, name);
-    if (lstat(vstring_str(path), &st) < 0) {
-	if (errno != ENOENT)
-	    msg_warn("stat %s: %m", vstring_str(path));
-    } else if (!S_ISREG(st.st_mode)) {
-	msg_warn("%s: not a regular file: ignored", vstring_str(path));
+    if ((status = qmgr_scan_entry(dir, name, path, &st)) != QMGR_SCAN_FILE) {
+	/* Skip. */
     } else if ((st.st_mode & S_IXUSR) == 0) {
-	if (st.st_mtime < now - QMGR_ABANDON_AGE) {
+	if (st.st_mtime < time((time_t *) 0) - QMGR_ABANDON_AGE) {
 	    if (unlink(vstring_str(path)) < 0 && errno != ENOENT)
 		msg_warn("remove abandoned %s: %m", vstring_str(path));
 	    else
@@ -138,7 +154,7 @@ static int qmgr_scan_incoming_file(const char *dir, const char *name,
 	qmgr_message_activate(QFILE_INCOMING, name);
     }
     vstring_free(&path);
-    return (0);
+    return (status == QMGR_SCAN_STOP);
 }
 
 /* qmgr_scan_deferred_file - activate a file whose time has come */
@@ -148,23 +164,17 @@ static int qmgr_scan_deferred_file(const char *dir, const char *name,
 {
     struct vstring *path = vstring_alloc(100);
     struct stat st;
-    time_t  now = time((time_t *) 0);
+    int     status;
 
-    if (qmgr_message_count >= QMGR_ACTIVE_LIMIT) {
-	vstring_free(&path);
-	return (1);
-    }
-    vstring_sprintf(path, "%s/%s", dir, name);
-    if (lstat(vstring_str(path), &st) < 0) {
-	if (errno != ENOENT)
-	    msg_warn("stat %s: %m", vstring_str(path));
-    } else if (!S_ISREG(st.st_mode) || !qfile_id_valid(name)) {
-	msg_warn("%s: not a queue file: ignored", vstring_str(path));
-    } else if (st.st_mtime <= now) {
+    if ((status = qmgr_scan_entry(dir, name, path, &st)) != QMGR_SCAN_FILE) {
+	/* Skip. */
+    } else if (!qfile_id_valid(name)) {
+	msg_warn("%s: not a queue file name: ignored", vstring_str(path));
+    } else if (st.st_mtime <= time((time_t *) 0)) {
 	qmgr_message_activate(QFILE_DEFERRED, name);
     }
     vstring_free(&path);
-    return (0);
+    return (status == QMGR_SCAN_STOP);
 }
 
 /* qmgr_scan_tmp - remove temporary names that a crashed cleanup left */

@@ -15,6 +15,7 @@ processes it can prove belong to this instance (children of its master).
 """
 
 import os
+import pwd
 import re
 import shutil
 import signal
@@ -84,6 +85,8 @@ class Instance:
         self.config_dir = os.path.join(self.root, 'etc', 'dromos')
         self.master_pid = None
         self.started = False
+        self.users = []
+        self.home_base = os.path.join(self.root, 'home')
 
     # --- installation -------------------------------------------------
     def default(self, name):
@@ -131,6 +134,30 @@ class Instance:
         with open(path + '.tmp', 'w') as f:
             f.write('\n'.join(lines))
         os.rename(path + '.tmp', path)
+
+    # --- test users ---------------------------------------------------
+    def add_user(self, name, home_mode=0o700):
+        """A real system user with a home under the instance root; removed
+        again by remove_users() and cleanup()."""
+        subprocess.run(['userdel', name], stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+        os.makedirs(self.home_base, mode=0o755, exist_ok=True)
+        home = os.path.join(self.home_base, name)
+        nologin = '/usr/sbin/nologin' if os.path.exists('/usr/sbin/nologin') else '/bin/false'
+        subprocess.run(['useradd', '--user-group', '--no-create-home',
+                        '--home-dir', home, '--shell', nologin, name], check=True)
+        self.users.append(name)
+        pw = pwd.getpwnam(name)
+        os.makedirs(home, mode=home_mode, exist_ok=True)
+        os.chown(home, pw.pw_uid, pw.pw_gid)
+        os.chmod(home, home_mode)
+        return pw
+
+    def remove_users(self):
+        for u in self.users:
+            subprocess.run(['userdel', u], stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+        self.users = []
 
     def dromconf(self, *args, check=True):
         return run([os.path.join(self.command_dir, 'dromconf'),
@@ -220,4 +247,5 @@ class Instance:
 
     def cleanup(self):
         self.stop()
+        self.remove_users()
         shutil.rmtree(self.root, ignore_errors=True)

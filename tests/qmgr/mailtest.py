@@ -58,20 +58,6 @@ class MailInstance(Instance):
         os.makedirs(self.home_base, mode=0o755, exist_ok=True)
         self.start()
 
-    # --- users ---------------------------------------------------------
-    def add_user(self, name):
-        subprocess.run(['userdel', name], stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL)
-        home = os.path.join(self.home_base, name)
-        nologin = '/usr/sbin/nologin' if os.path.exists('/usr/sbin/nologin') else '/bin/false'
-        subprocess.run(['useradd', '--user-group', '--no-create-home',
-                        '--home-dir', home, '--shell', nologin, name], check=True)
-        self.users.append(name)
-        pw = pwd.getpwnam(name)
-        os.makedirs(home, mode=0o755, exist_ok=True)
-        os.chown(home, pw.pw_uid, pw.pw_gid)
-        os.chmod(home, 0o700)
-        return pw
 
     # --- mail ----------------------------------------------------------
     def inject(self, rcpts, content, sender='sender@example.org', count=1,
@@ -137,9 +123,7 @@ class MailInstance(Instance):
         try:
             self.stop()
         finally:
-            for u in self.users:
-                subprocess.run(['userdel', u], stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
+            self.remove_users()
             shutil.rmtree(self.root, ignore_errors=True)
 
 

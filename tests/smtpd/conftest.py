@@ -87,19 +87,6 @@ class SmtpdInstance(Instance):
         for port in self.ports.values():
             wait_for(lambda: _can_connect(port), what='port %d' % port)
 
-    def add_user(self, name):
-        """A real user with a home under the instance root."""
-        subprocess.run(['userdel', name], stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL)
-        home = os.path.join(self.home_base, name)
-        nologin = '/usr/sbin/nologin' if os.path.exists('/usr/sbin/nologin') else '/bin/false'
-        subprocess.run(['useradd', '--user-group', '--no-create-home',
-                        '--home-dir', home, '--shell', nologin, name], check=True)
-        self.users.append(name)
-        pw = pwd.getpwnam(name)
-        os.makedirs(home, mode=0o700, exist_ok=True)
-        os.chown(home, pw.pw_uid, pw.pw_gid)
-        return pw
 
     def maildir_files(self, user):
         d = os.path.join(self.home_base, user, 'Maildir', 'new')
@@ -108,10 +95,6 @@ class SmtpdInstance(Instance):
         except FileNotFoundError:
             return []
 
-    def remove_users(self):
-        for u in self.users:
-            subprocess.run(['userdel', u], stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL)
 
     def queue_file(self, qid, queues=('incoming', 'active', 'deferred')):
         for q in queues:
