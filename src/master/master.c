@@ -55,7 +55,10 @@
 /*	signal 9") and its service is throttled: no new process for
 /*	service_backoff_time, twice as long after each further crash, up to
 /*	service_throttle_time. Clients wait in the listen queue meanwhile.
-/*	A normal exit ends the back-off sequence.
+/*	A normal exit ends the back-off sequence. When the back-off of a
+/*	wake-up service ends, master sends it a trigger at once, so a
+/*	crashed qmgr is back within the back-off time, not the wake-up
+/*	time.
 /*
 /*	Signals:
 /* .IP SIGHUP

@@ -355,12 +355,21 @@ static void master_serv_free(struct master_serv *serv)
 
 /* master_throttle_end - back-off time is over */
 
+static void master_trigger(struct master_serv *);
+
 static void master_throttle_end(int event, void *context)
 {
     struct master_serv *serv = context;
 
     serv->throttled = 0;
     master_serv_watch(serv);
+    /* A wake-up service (qmgr) that crashed is needed now, not at the
+     * next wake-up: its queue may hold work. */
+    if (!serv->retired && serv->ent && serv->ent->wakeup > 0
+	&& (!serv->ent->wakeup_if_used || serv->used)
+	&& (serv->type == MASTER_TYPE_UNIX || serv->type == MASTER_TYPE_FIFO
+	    || serv->type == MASTER_TYPE_UNIX_DGRAM))
+	master_trigger(serv);
 }
 
 /* master_throttle - no new processes for a while */
