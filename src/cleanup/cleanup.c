@@ -119,12 +119,16 @@
 /*	write, commit and remove errors, a failed notification of qmgr.
 /*	A client that disconnects mid-message is logged at info level.
 /* BUGS
-/*	No address rewriting (canonical, masquerading) and no header or
+/*	The only address rewriting is the qualification of an envelope
+/*	address without a domain: "postmaster" becomes
+/*	"postmaster@$myorigin". No canonical maps, masquerading, header or
 /*	body checks yet. The size limit counts the content, not the
 /*	envelope.
 /* CONFIGURATION PARAMETERS
 /* .IP message_size_limit
 /*	The largest message content in bytes (0: no limit).
+/* .IP myorigin
+/*	The domain appended to envelope addresses without one.
 /* .IP header_size_limit
 /*	The most bytes one header may have, continuation lines
 /*	included; a longer one starts the body.

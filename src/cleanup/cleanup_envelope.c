@@ -46,6 +46,8 @@
 #include <cleanup_clnt.h>
 #include <rec.h>
 
+#include <mail_params.h>
+
 #include "cleanup.h"
 
 #define STR(x)	vstring_str(x)
@@ -160,6 +162,16 @@ static char *cleanup_attr_ok(struct vstring *buf)
     return (eq);
 }
 
+/* cleanup_qualify - append @$myorigin to an address without a domain */
+
+static void cleanup_qualify(struct vstring *buf)
+{
+    if (LEN(buf) > 0 && memchr(STR(buf), '@', LEN(buf)) == 0) {
+	vstring_appendc(buf, '@');
+	vstring_appends(buf, var_myorigin);
+    }
+}
+
 /* cleanup_envelope - the records before the content */
 
 int     cleanup_envelope(struct cleanup_state *state)
@@ -192,6 +204,7 @@ int     cleanup_envelope(struct cleanup_state *state)
 		cleanup_unexpected(state, type);
 		return (CLEANUP_READ_BAD);
 	    }
+	    cleanup_qualify(buf);
 	    state->sender = mystrdup(STR(buf));
 	    cleanup_out_rec(state, type, STR(buf), LEN(buf));
 	    break;
@@ -210,6 +223,7 @@ int     cleanup_envelope(struct cleanup_state *state)
 	    }
 	    if (LEN(buf) == 0)
 		return (cleanup_bad(state, "empty recipient address"));
+	    cleanup_qualify(buf);
 	    state->orcpt_pending = 0;
 	    state->rcpt_count++;
 	    if (state->first_rcpt == 0)
