@@ -250,8 +250,8 @@ int     qfile_commit(int fd, const char *queue, const char *id,
 
 /* qfile_move - rename between queues */
 
-int     qfile_move(const char *from, const char *to, const char *id,
-		           struct vstring *why)
+static int qfile_move_how(const char *from, const char *to, const char *id,
+			          int sync, struct vstring *why)
 {
     struct vstring *src;
     struct vstring *dst;
@@ -271,18 +271,33 @@ int     qfile_move(const char *from, const char *to, const char *id,
     if (qfile_rename(vstring_str(src), vstring_str(dst)) < 0) {
 	vstring_sprintf(why, "rename %s to %s: %s", vstring_str(src),
 			vstring_str(dst), strerror(errno));
-    } else {
+    } else if (sync) {
 	vstring_sprintf(dst, "%s/%c", to, id[len - 1]);
 	ret = qfile_fsync_dir(vstring_str(dst), why);
+    } else {
+	ret = 0;
     }
     vstring_free(&src);
     vstring_free(&dst);
     return (ret);
 }
 
+int     qfile_move(const char *from, const char *to, const char *id,
+		           struct vstring *why)
+{
+    return (qfile_move_how(from, to, id, 1, why));
+}
+
+int     qfile_move_lazy(const char *from, const char *to, const char *id,
+			        struct vstring *why)
+{
+    return (qfile_move_how(from, to, id, 0, why));
+}
+
 /* qfile_remove - unlink and fsync the folder */
 
-int     qfile_remove(const char *queue, const char *id, struct vstring *why)
+static int qfile_remove_how(const char *queue, const char *id, int sync,
+			            struct vstring *why)
 {
     struct vstring *path;
     size_t  len = strlen(id);
@@ -296,12 +311,24 @@ int     qfile_remove(const char *queue, const char *id, struct vstring *why)
     qfile_path(path, queue, id);
     if (unlink(vstring_str(path)) < 0) {
 	vstring_sprintf(why, "remove %s: %s", vstring_str(path), strerror(errno));
-    } else {
+    } else if (sync) {
 	vstring_sprintf(path, "%s/%c", queue, id[len - 1]);
 	ret = qfile_fsync_dir(vstring_str(path), why);
+    } else {
+	ret = 0;
     }
     vstring_free(&path);
     return (ret);
+}
+
+int     qfile_remove(const char *queue, const char *id, struct vstring *why)
+{
+    return (qfile_remove_how(queue, id, 1, why));
+}
+
+int     qfile_remove_lazy(const char *queue, const char *id, struct vstring *why)
+{
+    return (qfile_remove_how(queue, id, 0, why));
 }
 
 /* qfile_corrupt - move to corrupt/ and log */
@@ -841,10 +868,9 @@ int     qfile_set_rcpt_state(int fd, off_t offset, int state, struct vstring *wh
 			(long long) offset + REC_HDR_LEN, strerror(errno));
 	return (-1);
     }
-    if (fdatasync(fd) < 0) {
-	vstring_sprintf(why, "fdatasync: %s", strerror(errno));
-	return (-1);
-    }
+    /* No fdatasync: the page cache outlives a crashed qmgr or local;
+     * only a kernel crash can undo this, and then a recipient is at worst
+     * delivered twice. */
     return (0);
 }
 

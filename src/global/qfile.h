@@ -45,6 +45,12 @@
 /*	qfile_move(from, to, id, why): rename between queues, fsync the
 /*	target folder (and create its subfolder when needed).
 /*	qfile_remove(queue, id, why): unlink and fsync the folder.
+/*	qfile_move_lazy() and qfile_remove_lazy() do the same without the
+/*	folder fsync, for steps that a crash may only undo (the file is
+/*	found where it was and its recipients are tried again): qmgr's
+/*	moves and removals, after the delivery agent has made its own
+/*	result durable. At worst a message is delivered twice; it is never
+/*	lost.
 /*	qfile_corrupt(queue, id, reason): move to corrupt/ and log
 /*	"ID: corrupt queue file moved to corrupt: reason" (msg_warn).
 /*
@@ -58,7 +64,9 @@
 /*	at offset 220: truncated", "missing end record", ...).
 /*	qfile_info_free() frees it.
 /*	qfile_set_rcpt_state(fd, offset, state, why) rewrites the state
-/*	byte of the R record at offset (pwrite) and fdatasyncs the file.
+/*	byte of the R record at offset (pwrite; not synced: a crashed
+/*	process cannot undo it, and after a kernel crash the recipient is
+/*	at worst delivered twice).
 /*	qfile_content_open(fd, info) returns a vstream positioned at the
 /*	content, and qfile_content_read(stream, buf, &left) gives the next
 /*	chunk of content (C records) until 0 bytes are left.
@@ -105,6 +113,8 @@ extern int qfile_create(const char *, struct vstring *, int *, struct vstring *)
 extern int qfile_commit(int, const char *, const char *, struct vstring *);
 extern int qfile_move(const char *, const char *, const char *, struct vstring *);
 extern int qfile_remove(const char *, const char *, struct vstring *);
+extern int qfile_move_lazy(const char *, const char *, const char *, struct vstring *);
+extern int qfile_remove_lazy(const char *, const char *, struct vstring *);
 extern void qfile_corrupt(const char *, const char *, const char *);
 extern int qfile_read_envelope(int, struct qfile_info *, struct vstring *);
 extern void qfile_info_free(struct qfile_info *);

@@ -100,7 +100,7 @@ void    qmgr_message_activate(const char *from, const char *id)
     size_t  i;
     int     fd;
 
-    if (qfile_move(from, QFILE_ACTIVE, id, why) < 0) {
+    if (qfile_move_lazy(from, QFILE_ACTIVE, id, why) < 0) {
 	msg_warn("%s: move from %s to %s: %s", id, from, QFILE_ACTIVE,
 		 vstring_str(why));
 	goto out;
@@ -233,7 +233,7 @@ void    qmgr_message_done_if_idle(struct qmgr_message *msg)
     if (msg->deferred > 0) {
 	(void) close(msg->fd);
 	msg->fd = -1;
-	if (qfile_move(QFILE_ACTIVE, QFILE_DEFERRED, msg->id, why) < 0) {
+	if (qfile_move_lazy(QFILE_ACTIVE, QFILE_DEFERRED, msg->id, why) < 0) {
 	    msg_warn("%s: move to %s: %s", msg->id, QFILE_DEFERRED,
 		     vstring_str(why));
 	} else {
@@ -247,7 +247,7 @@ void    qmgr_message_done_if_idle(struct qmgr_message *msg)
 	    vstring_free(&path);
 	}
     } else {
-	if (qfile_remove(QFILE_ACTIVE, msg->id, why) < 0)
+	if (qfile_remove_lazy(QFILE_ACTIVE, msg->id, why) < 0)
 	    msg_warn("%s: remove: %s", msg->id, vstring_str(why));
 	else
 	    msg_info("%s: removed", msg->id);

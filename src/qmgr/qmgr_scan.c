@@ -92,7 +92,7 @@ static int qmgr_scan_back(const char *dir, const char *name, void *context)
 
     if (!qfile_id_valid(name))
 	msg_warn("%s/%s: not a queue file name: ignored", dir, name);
-    else if (qfile_move(QFILE_ACTIVE, QFILE_INCOMING, name, why) < 0)
+    else if (qfile_move_lazy(QFILE_ACTIVE, QFILE_INCOMING, name, why) < 0)
 	msg_warn("%s: move to %s: %s", name, QFILE_INCOMING, vstring_str(why));
     else
 	msg_info("%s: recovered from %s", name, QFILE_ACTIVE);
