@@ -42,6 +42,17 @@ def queued_id(inst, line):
 
 
 def client_lines(inst):
+    """How many "ID: client=" lines the log has, once it has settled:
+    records travel through logd, so a line from an earlier session may
+    still be on its way (slow under sanitizers)."""
+    last = None
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        size = len(inst.log())
+        if size == last:
+            break
+        last = size
+        time.sleep(0.3)
     return len(re.findall(r': client=', inst.log()))
 
 
