@@ -22,7 +22,7 @@ import tempfile
 import pytest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'lib'))
-from dromos_instance import Instance, TOP, wait_for  # noqa: E402
+from dromos_instance import Instance, TOP, wait_for, world_copy  # noqa: E402
 
 DROMOS = os.path.join(TOP, 'bin', 'dromos')
 MANIFEST = os.path.join(TOP, 'postinstall', 'dromos-files')
@@ -44,7 +44,8 @@ def dromos(cfg, *args, user=None, env=None, timeout=60):
             os.setgid(pw.pw_gid)
             os.setuid(pw.pw_uid)
         kw['preexec_fn'] = drop
-    argv = [DROMOS] + (['-c', cfg] if cfg else []) + list(args)
+    prog = DROMOS if user is None else world_copy(DROMOS)
+    argv = [prog] + (['-c', cfg] if cfg else []) + list(args)
     return subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                           text=True, timeout=timeout, env=env, **kw)
 

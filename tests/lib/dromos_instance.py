@@ -35,6 +35,28 @@ def free_port():
         return s.getsockname()[1]
 
 
+_world_dir = None
+
+
+def world_copy(path):
+    """A copy of the built program path that any user may run, for tests
+    that run programs as an unprivileged user: the build tree itself may
+    be unreachable for them (a clone under /root, mode 0700). The copies
+    live in one temporary folder (mode 0755) removed at exit."""
+    global _world_dir
+    if _world_dir is None:
+        import atexit
+        _world_dir = tempfile.mkdtemp(prefix='dromos-bin-')
+        os.chmod(_world_dir, 0o755)
+        atexit.register(shutil.rmtree, _world_dir, True)
+    dst = os.path.join(_world_dir, os.path.basename(path))
+    if not os.path.exists(dst) or os.path.getmtime(dst) < os.path.getmtime(path):
+        shutil.copy2(path, dst + '.tmp')
+        os.chmod(dst + '.tmp', 0o755)
+        os.rename(dst + '.tmp', dst)
+    return dst
+
+
 def run(argv, check=True, **kw):
     """Run argv; return CompletedProcess with text output."""
     res = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,

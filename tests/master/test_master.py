@@ -4,9 +4,13 @@ import os
 import re
 import signal
 import socket
+import sys
 import time
 
 import pytest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'lib'))
+from dromos_instance import world_copy  # noqa: E402
 
 from conftest import (TESTSVC, alive, children_of, proc_status, talk, wait_for,
                       whoami, free_port)
@@ -38,7 +42,9 @@ def test_daemon_start_lock_and_test_mode(inst):
 
 
 def test_refuses_non_root(inst):
-    master = os.path.join(os.path.dirname(TESTSVC), '..', '..', 'libexec', 'master')
+    # A copy any user can run: the build tree may be under /root (0700).
+    master = world_copy(os.path.join(os.path.dirname(TESTSVC), '..', '..',
+                                     'libexec', 'master'))
     r, w = os.pipe()
     pid = os.fork()
     if pid == 0:
@@ -48,6 +54,8 @@ def test_refuses_non_root(inst):
             os.setgid(inst.owner.pw_gid)
             os.setuid(inst.owner.pw_uid)
             os.execv(master, ['master', '-c', inst.config_dir, '-f'])
+        except OSError as e:
+            os.write(2, ('exec %s: %s\n' % (master, e)).encode())
         finally:
             os._exit(99)
     os.close(w)
@@ -59,7 +67,7 @@ def test_refuses_non_root(inst):
         err += chunk
     os.close(r)
     _, status = os.waitpid(pid, 0)
-    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 1
+    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 1, err
     assert b'fatal: must be run by the super-user' in err
 
 
