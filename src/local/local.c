@@ -68,19 +68,20 @@
 /* SECURITY
 /*	local runs as root and is not chrooted (master.cf: unpriv n,
 /*	chroot n; it declares itself MAIL_SERVER_PRIVILEGED). As root it
-/*	only reads queue files and looks up users. Each delivery runs in a
-/*	child process that sets the user's groups (initgroups) and gid and
-/*	uid before it touches any mailbox, so a Maildir or home mbox is
-/*	written with the user's privileges only and the change cannot be
-/*	undone. For an mbox in $mail_spool_directory the child keeps root
-/*	as its real and saved uid (it runs with the user's effective uid)
-/*	so that it can create the missing mailbox (exclusively, no
-/*	symbolic links, then handed to the user) and the dot-lock file
-/*	in that root-owned folder; the mailbox itself is always written
-/*	with the user's effective uid. The user cannot signal or trace the
-/*	child (its real uid is root). Requests come from qmgr, which is
-/*	trusted; their queue names and IDs are still checked before use.
-/*	Message content is never interpreted, only copied.
+/*	only reads queue files and looks up users. For each delivery it
+/*	takes the user's effective identity (the primary group only, then
+/*	the gid, then the uid) before it touches any mailbox, so a Maildir
+/*	or mbox is written with the user's privileges only, and returns to
+/*	root afterwards; the real uid stays root, so the user cannot signal
+/*	or trace the process. As in Postfix's local, an attacker who could
+/*	run code inside local during a delivery could take root back: the
+/*	code that runs with the user's identity only copies the message
+/*	(never interprets it) into a file below the user's home or the
+/*	spool. For an mbox in $mail_spool_directory local takes root back
+/*	only to create a missing mailbox (exclusively, no symbolic links,
+/*	then handed to the user) and the dot-lock file in that root-owned
+/*	folder. Requests come from qmgr, which is trusted; their queue
+/*	names and IDs are still checked before use.
 /* DIAGNOSTICS
 /*	Problems are logged; a malformed request ends the connection.
 /* BUGS

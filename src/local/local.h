@@ -23,7 +23,6 @@ struct deliver_request;
 
 #define LOCAL_LOCK_TIMEOUT	60	/* seconds to wait for a mailbox lock */
 #define LOCAL_LOCK_STALE	300	/* a dotlock older than this is stale */
-#define LOCAL_CHILD_TIMEOUT	600	/* seconds for one delivery */
 
 struct local_state {
     const char *queue_id;

@@ -2,7 +2,7 @@
 /* NAME
 /*	local_deliver 3
 /* SUMMARY
-/*	one delivery request: queue file, user, child process, log
+/*	one delivery request: queue file, user, identity switch, log
 /* SYNOPSIS
 /*	#include "local.h"
 /*
@@ -14,22 +14,22 @@
 /* DESCRIPTION
 /*	local_deliver() checks the request (queue name "active" and a
 /*	valid queue ID), opens and reads the queue file, looks up the
-/*	recipient's user, and runs the delivery in a child process that
-/*	takes the user's identity first; the child reports its result over
-/*	a pipe. It fills result and logs the delivery line.
+/*	recipient's user, switches to the user's effective uid, gid and
+/*	primary group (setgroups, setegid, seteuid), delivers, and switches
+/*	back to root; it fills result and logs the delivery line. No
+/*	process is forked per delivery.
 /*
 /*	local_result_set() sets a result; the reason is formatted.
 /*
-/*	local_priv() (in the child, spool mbox only) switches the
-/*	effective uid to root (on) or back to the user (off); it fails
-/*	when the child has dropped root for good.
+/*	local_priv() (spool mbox only) switches the effective uid to root
+/*	(on) or back to the user (off), for the lock and mailbox creation in
+/*	the root-owned spool folder.
 /* DIAGNOSTICS
 /*	Problems become deferrals with a reason.
 /*--*/
 #include <sys/time.h>
 #include <sys/stat.h>
 #include <sys/types.h>
-#include <sys/wait.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -77,21 +77,35 @@ int     local_priv(struct local_state *state, int on)
     return (seteuid(state->uid));
 }
 
-/* local_child - the delivery, as the user; exits */
+/* local_become - take the user's effective identity */
 
-static void __attribute__((noreturn)) local_child(struct local_state *state,
-						          int pipe_fd)
+static int local_become(struct local_state *state)
 {
-    struct local_result res;
-    struct vstring *path = vstring_alloc(100);
-    struct vstream *out;
-    char   *cp;
-    int     maildir = 0;
-    int     ok;
+    gid_t   gid = state->gid;
 
-    res.dsn = vstring_alloc(10);
-    res.reason = vstring_alloc(100);
-    (void) umask(077);
+    /* Only the primary group: enough to write in one's own home. */
+    if (setgroups(1, &gid) < 0 || setegid(state->gid) < 0
+	|| seteuid(state->uid) < 0)
+	return (-1);
+    return (geteuid() == state->uid && getegid() == state->gid ? 0 : -1);
+}
+
+/* local_restore - back to root between deliveries */
+
+static void local_restore(void)
+{
+    if (seteuid(0) < 0 || setegid(0) < 0 || setgroups(0, (gid_t *) 0) < 0)
+	msg_fatal("cannot restore root privileges: %m");
+}
+
+/* local_as_user - the delivery, with the user's effective ids */
+
+static void local_as_user(struct local_state *state, struct local_result *res)
+{
+    struct vstring *path = vstring_alloc(100);
+    mode_t  old_mask;
+    int     maildir = 0;
+
     if (*var_home_mailbox) {
 	vstring_sprintf(path, "%s/%s", state->home, var_home_mailbox);
 	maildir = (var_home_mailbox[strlen(var_home_mailbox) - 1] == '/');
@@ -100,93 +114,18 @@ static void __attribute__((noreturn)) local_child(struct local_state *state,
 	vstring_sprintf(path, "%s/%s", var_mail_spool_dir, state->user);
 	state->spool_priv = 1;
     }
-
-    /* Take the user's identity: for good, or (spool) effective only. */
-    if (initgroups(state->user, state->gid) < 0) {
-	local_result_set(&res, DELIVER_STAT_DEFER, "4.3.0",
-			 "initgroups %s: %m", state->user);
+    old_mask = umask(077);
+    if (local_become(state) < 0) {
+	local_result_set(res, DELIVER_STAT_DEFER, "4.3.0",
+			 "cannot switch to user %s: %m", state->user);
+    } else if (maildir) {
+	local_maildir(state, vstring_str(path), res);
     } else {
-	if (state->spool_priv)
-	    ok = (setegid(state->gid) == 0 && seteuid(state->uid) == 0);
-	else
-	    ok = (setresgid(state->gid, state->gid, state->gid) == 0
-		  && setresuid(state->uid, state->uid, state->uid) == 0
-		  && setuid(0) < 0);
-	if (!ok || geteuid() != state->uid || getegid() != state->gid) {
-	    local_result_set(&res, DELIVER_STAT_DEFER, "4.3.0",
-			     "cannot switch to user %s", state->user);
-	} else if (maildir) {
-	    local_maildir(state, vstring_str(path), &res);
-	} else {
-	    local_mbox(state, vstring_str(path), &res);
-	}
+	local_mbox(state, vstring_str(path), res);
     }
-
-    /* One line: status dsn reason. */
-    for (cp = vstring_str(res.reason); *cp; cp++)
-	if (*cp == '\n' || *cp == '\r')
-	    *cp = ' ';
-    out = vstream_fdopen(pipe_fd, VSTREAM_FLAG_CLOSE);
-    vstream_printf(out, "%d %s %s\n", res.status, vstring_str(res.dsn),
-		   vstring_str(res.reason));
-    _exit(vstream_close(&out) < 0 ? 1 : 0);
-}
-
-/* local_fork - run the child, collect its result */
-
-static void local_fork(struct local_state *state, struct local_result *res)
-{
-    int     fds[2];
-    pid_t   pid;
-    struct vstream *in;
-    struct vstring *line;
-    int     status;
-    char   *cp;
-    char   *dsn;
-    long    stat_code;
-
-    if (pipe2(fds, O_CLOEXEC) < 0) {
-	local_result_set(res, DELIVER_STAT_DEFER, "4.3.0", "pipe: %m");
-	return;
-    }
-    if ((pid = fork()) < 0) {
-	local_result_set(res, DELIVER_STAT_DEFER, "4.3.0", "fork: %m");
-	(void) close(fds[0]);
-	(void) close(fds[1]);
-	return;
-    }
-    if (pid == 0) {
-	(void) close(fds[0]);
-	local_child(state, fds[1]);
-    }
-    (void) close(fds[1]);
-    in = vstream_fdopen(fds[0], VSTREAM_FLAG_CLOSE);
-    vstream_set_timeout(in, LOCAL_CHILD_TIMEOUT);
-    line = vstring_alloc(100);
-    status = vstream_get_line(in, line, LOCAL_RESULT_MAX);
-    if (status == VSTREAM_TIMEOUT)
-	(void) kill(pid, SIGKILL);
-    (void) vstream_close(&in);
-    while (waitpid(pid, (int *) 0, 0) < 0 && errno == EINTR)
-	 /* void */ ;
-    if (status != VSTREAM_OK) {
-	local_result_set(res, DELIVER_STAT_DEFER, "4.3.0",
-			 "delivery process %s",
-			 status == VSTREAM_TIMEOUT ? "timed out" : "failed");
-	return;
-    }
-    vstring_truncate(line, vstring_len(line) - 1);
-    cp = vstring_str(line);
-    dsn = strchr(cp, ' ');
-    if (dsn == 0 || (*dsn++ = 0, (cp = strchr(dsn, ' ')) == 0)
-	|| (*cp++ = 0, str_to_long(vstring_str(line), &stat_code, res->reason) < 0)
-	|| (stat_code != DELIVER_STAT_SENT && stat_code != DELIVER_STAT_DEFER
-	    && stat_code != DELIVER_STAT_BOUNCE)) {
-	local_result_set(res, DELIVER_STAT_DEFER, "4.3.0",
-			 "malformed result from delivery process");
-	return;
-    }
-    local_result_set(res, (int) stat_code, dsn, "%s", cp);
+    local_restore();
+    (void) umask(old_mask);
+    vstring_free(&path);
 }
 
 /* local_log - the delivery line */
@@ -289,7 +228,7 @@ void    local_deliver(struct deliver_request *req, struct local_result *res)
     state.home = pw->pw_dir;
     state.qfd = fd;
     state.info = &info;
-    local_fork(&state, res);
+    local_as_user(&state, res);
 
 out:
     local_log(req, have_info ? &info : 0, res);
