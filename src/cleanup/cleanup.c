@@ -266,7 +266,7 @@ static void cleanup_service(struct vstream *client, const char *service,
     if (attr_send_protocol(client, CLEANUP_PROTOCOL, CLEANUP_VERSION) < 0)
 	return;
     state = cleanup_state_alloc(client);
-    while (cleanup_one(state) == 0)
+    while (mail_server_watchdog(), cleanup_one(state) == 0)
 	 /* void */ ;
     cleanup_state_free(&state);
 }

@@ -136,6 +136,7 @@ static void local_service(struct vstream *stream, const char *service,
 	msg_warn("send protocol announcement: %s", attr_error());
     } else {
 	while (deliver_request_read(stream, req) == 0) {
+	    mail_server_watchdog();
 	    local_deliver(req, &res);
 	    if (deliver_request_reply(stream, res.status, vstring_str(res.dsn),
 				      vstring_str(res.reason)) < 0) {

@@ -41,6 +41,10 @@
 /*	SIGTERM or when master goes away. A wakeup trigger (master.cf wakeup
 /*	column) calls the MAIL_SERVER_WAKEUP hook when one is set.
 /*
+/*	mail_server_watchdog() restarts the $daemon_timeout watchdog that
+/*	single_server_main() starts for each client; a service that serves
+/*	many requests on one connection calls it for each request.
+/*
 /*	Keys (each followed by its value):
 /* .IP "MAIL_SERVER_PRE_INIT, void (*)(const char *service, char **argv)"
 /*	before chroot and the privilege drop.
@@ -101,5 +105,6 @@ extern void single_server_main(int, char **, mail_server_stream_fn,...)
 	__attribute__((noreturn));
 extern void dgram_server_main(int, char **, mail_server_dgram_fn,...)
 	__attribute__((noreturn));
+extern void mail_server_watchdog(void);
 
 #endif

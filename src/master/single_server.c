@@ -31,7 +31,9 @@
 /*	inside the service function). A watchdog ends the process with
 /*	SIGALRM when one client takes longer than $daemon_timeout, so a
 /*	wedged session cannot hold a process forever; master logs it as
-/*	killed by signal 14.
+/*	killed by signal 14. A service whose clients keep a connection for
+/*	many requests (cleanup, local) restarts the watchdog for each
+/*	request with mail_server_watchdog().
 /*
 /*	With -S the process serves one client on standard input (which must
 /*	be a socket or a terminal, as it is also written) and exits.
@@ -87,6 +89,15 @@ static void single_server_gone(int event, void *context)
     single_server_done();
 }
 
+/* mail_server_watchdog - (re)start the per-request watchdog */
+
+void    mail_server_watchdog(void)
+{
+    if (var_daemon_timeout > 0)
+	alarm((unsigned) (var_daemon_timeout > UINT32_MAX / 2 ?
+			  UINT32_MAX / 2 : var_daemon_timeout));
+}
+
 /* single_server_serve - one client */
 
 static void single_server_serve(int fd)
@@ -96,9 +107,7 @@ static void single_server_serve(int fd)
     stream = vstream_fdopen(fd, VSTREAM_FLAG_CLOSE);
     mail_server_busy = 1;
     /* Watchdog: a client session that hangs beyond this kills us. */
-    if (var_daemon_timeout > 0)
-	alarm((unsigned) (var_daemon_timeout > UINT32_MAX / 2 ?
-			  UINT32_MAX / 2 : var_daemon_timeout));
+    mail_server_watchdog();
     single_service(stream, single_ctx.service, single_ctx.argv);
     alarm(0);
     mail_server_busy = 0;
