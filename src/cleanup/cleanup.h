@@ -170,6 +170,6 @@ extern void cleanup_notify_init(void);
 extern void cleanup_notify_qmgr(const char *);
 
 #define CLEANUP_QMGR_SERVICE	"private/qmgr"
-#define CLEANUP_QMGR_TRIGGER	"I"
+#define CLEANUP_QMGR_TRIGGER	"A"	/* followed by the queue ID */
 
 #endif

@@ -10,8 +10,9 @@
 /*	void	cleanup_notify_qmgr(queue_id)
 /* DESCRIPTION
 /*	cleanup_notify_init() opens the datagram socket used for
-/*	triggers (once). cleanup_notify_qmgr() sends one datagram "I"
-/*	to private/qmgr (relative to queue_directory, the working
+/*	triggers (once). cleanup_notify_qmgr() sends one datagram, "A"
+/*	and the queue ID (qmgr activates that file at once), to
+/*	private/qmgr (relative to queue_directory, the working
 /*	directory, also inside the chroot) without waiting. qmgr also
 /*	scans incoming/ periodically, so a lost trigger only delays the
 /*	message.
@@ -27,10 +28,12 @@
 
 #include <msg.h>
 #include <sock.h>
+#include <vstring.h>
 
 #include "cleanup.h"
 
 static int cleanup_notify_sock = -1;
+static struct vstring *cleanup_notify_buf;
 
 /* cleanup_notify_init - open the trigger socket */
 
@@ -53,11 +56,14 @@ void    cleanup_notify_qmgr(const char *queue_id)
     cleanup_notify_init();
     if (cleanup_notify_sock < 0)
 	return;
+    if (cleanup_notify_buf == 0)
+	cleanup_notify_buf = vstring_alloc(64);
     memset(&sun, 0, sizeof(sun));
     sun.sun_family = AF_UNIX;
     memcpy(sun.sun_path, CLEANUP_QMGR_SERVICE, sizeof(CLEANUP_QMGR_SERVICE));
-    if (sendto(cleanup_notify_sock, CLEANUP_QMGR_TRIGGER,
-	       sizeof(CLEANUP_QMGR_TRIGGER) - 1, MSG_DONTWAIT,
+    vstring_sprintf(cleanup_notify_buf, "%s%s", CLEANUP_QMGR_TRIGGER, queue_id);
+    if (sendto(cleanup_notify_sock, vstring_str(cleanup_notify_buf),
+	       vstring_len(cleanup_notify_buf), MSG_DONTWAIT,
 	       (struct sockaddr *) &sun, sizeof(sun)) < 0
 	&& errno != EAGAIN && errno != EWOULDBLOCK)
 	msg_warn("%s: cannot notify qmgr (%s): %m", queue_id,

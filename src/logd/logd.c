@@ -42,7 +42,7 @@
 /*	Log rotation: "dromos logrotate" renames the file, creates a new
 /*	empty one owned by mail_owner with mode 0600, and reloads master.
 /*	logd notices that maillog_file names a new file (it compares the
-/*	file's identity before each record, and on SIGHUP) and switches to
+/*	file's identity at most once a second, and on SIGHUP) and switches to
 /*	it; a restart of logd by master opens it as well. Records that
 /*	arrive before the new file exists go to the renamed file, so none
 /*	are lost.
@@ -110,6 +110,7 @@ static int logd_fd = -1;		/* the open maillog_file */
 static struct vstring *logd_scratch;
 static struct vstring *logd_why;
 static time_t logd_last_warn;
+static time_t logd_last_check;		/* last look for rotation */
 static unsigned long logd_lost;
 
 static const char *logd_severity[] = {
@@ -222,7 +223,11 @@ static void logd_service(const char *buf, size_t len, const char *service,
 
     if (logd_fd < 0)
 	return;
-    logd_reopen(0);
+    /* Look for a rotated file at most once a second, not per record. */
+    if ((now = time((time_t *) 0)) != logd_last_check) {
+	logd_last_check = now;
+	logd_reopen(0);
+    }
     if (logd_record_write(logd_fd, buf, len, logd_scratch, logd_why) == 0) {
 	if (logd_lost > 0) {
 	    logd_note(MSG_WARN, "%lu record(s) lost while writing %s failed",

@@ -15,9 +15,12 @@
 /*	qmgr  unix-dgram  -  -  -  60  1  qmgr
 /* .fi
 /*
-/*	Triggers arrive as datagrams on private/qmgr: "I" (cleanup
-/*	committed a new file to incoming/) and "D" (look at deferred/)
-/*	start a queue scan; master's wakeup trigger (every 60 seconds per
+/*	Triggers arrive as datagrams on private/qmgr: "A" followed by a
+/*	queue ID (cleanup committed that file to incoming/) activates that
+/*	one file without a scan, and arms one catch-up scan of incoming/ a
+/*	second later for files whose trigger was lost (cleanup never waits
+/*	for a full socket); "I" (something is in incoming/) and "D" (look at
+/*	deferred/) start a queue scan; master's wakeup trigger (every 60 seconds per
 /*	the wakeup column) scans both, and so does an internal timer every
 /*	$queue_run_delay. Triggers that arrive together are served by one
 /*	scan.
@@ -111,6 +114,7 @@
 /*	qfile(3h), the queue file format and states.
 /*--*/
 #include <stddef.h>
+#include <string.h>
 
 #include <msg.h>
 
@@ -126,7 +130,19 @@ static void qmgr_trigger(const char *buf, size_t len, const char *service,
 {
     int     scan = 0;
     size_t  i;
+    char    id[QMGR_TRIGGER_ID_MAX + 1];
 
+    /* "A" and a queue ID: cleanup names the new file. */
+    if (len > 1 && buf[0] == 'A') {
+	if (len - 1 > QMGR_TRIGGER_ID_MAX) {
+	    msg_warn("trigger with an over-long queue ID ignored");
+	    return;
+	}
+	memcpy(id, buf + 1, len - 1);
+	id[len - 1] = 0;
+	qmgr_scan_one(id);
+	return;
+    }
     for (i = 0; i < len; i++) {
 	switch (buf[i]) {
 	case 'I':

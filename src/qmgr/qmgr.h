@@ -20,6 +20,8 @@
 #include <qfile.h>
 
 #define QMGR_ACTIVE_LIMIT	256	/* messages (open files) in memory */
+#define QMGR_CATCHUP_MS	1000	/* scan after direct activations */
+#define QMGR_TRIGGER_ID_MAX	64	/* queue ID in an "A" trigger */
 #define QMGR_ABANDON_AGE	3600	/* unready file older than this: gone */
 
 /* Per-recipient scheduling state (the file's state byte is separate). */
@@ -61,6 +63,7 @@ extern long qmgr_backoff(long, long);
 #define QMGR_SCAN_INCOMING	(1<<0)
 #define QMGR_SCAN_DEFERRED	(1<<1)
 extern void qmgr_scan_request(int);
+extern void qmgr_scan_one(const char *);
 extern void qmgr_scan_recover(void);
 extern void qmgr_scan_timer_start(void);
 extern void qmgr_scan_room(void);

@@ -177,6 +177,44 @@ static int qmgr_scan_deferred_file(const char *dir, const char *name,
     return (status == QMGR_SCAN_STOP);
 }
 
+/* qmgr_scan_catchup - the scan that finds what a lost trigger named */
+
+static int qmgr_catchup_armed;
+
+static void qmgr_scan_catchup(int event, void *context)
+{
+    qmgr_catchup_armed = 0;
+    qmgr_scan_request(QMGR_SCAN_INCOMING);
+}
+
+/* qmgr_scan_one - activate the one new file a trigger names */
+
+void    qmgr_scan_one(const char *id)
+{
+    struct vstring *dir;
+
+    if (!qfile_id_valid(id)) {
+	msg_warn("trigger with a malformed queue ID ignored");
+	return;
+    }
+    dir = vstring_alloc(32);
+    vstring_sprintf(dir, "%s/%c", QFILE_INCOMING, id[strlen(id) - 1]);
+    if (qmgr_scan_incoming_file(vstring_str(dir), id, (void *) 0))
+	qmgr_scan_request(QMGR_SCAN_INCOMING);	/* full: scan when there is room */
+    vstring_free(&dir);
+
+    /*
+     * cleanup does not wait when qmgr's socket is full, so a trigger can be
+     * lost: one coalesced scan a little later finds such files, instead of
+     * a scan of all 16 folders for every message.
+     */
+    if (!qmgr_catchup_armed) {
+	qmgr_catchup_armed = 1;
+	event_request_timer(qmgr_scan_catchup, (void *) 0, QMGR_CATCHUP_MS);
+    }
+    qmgr_deliver_schedule();
+}
+
 /* qmgr_scan_tmp - remove temporary names that a crashed cleanup left */
 
 static void qmgr_scan_tmp(void)

@@ -265,3 +265,18 @@ def test_kill_during_burst_loses_nothing(m):
         assert qid + ': removed' in log
     assert not (set(m.service_pids('qmgr')) & old_qmgr)
     assert 'recovered from active' in log
+
+
+def test_named_trigger_activates_one_file(m):
+    """cleanup's trigger "A" + queue ID activates that file directly; a
+    malformed ID is refused with a warning and nothing happens."""
+    qid = m.inject(USER + '@' + HOST, message('named trigger'))
+    m.trigger(b'A' + qid.encode())
+    m.wait_log(re.escape(qid) + ': removed', timeout=20)
+    m.trigger(b'A../../etc/passwd')
+    m.wait_log(r'trigger with a malformed queue ID ignored', timeout=10)
+    m.trigger(b'A' + b'F' * 100)
+    m.wait_log(r'trigger with an over-long queue ID ignored', timeout=10)
+    # A trigger for a file that is not (or no longer) there is harmless.
+    m.trigger(b'A' + qid.encode())
+    assert file_with(m, USER, b'named trigger')[0]
