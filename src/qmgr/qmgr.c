@@ -17,9 +17,9 @@
 /*
 /*	Triggers arrive as datagrams on private/qmgr: "A" followed by a
 /*	queue ID (cleanup committed that file to incoming/) activates that
-/*	one file without a scan, and arms one catch-up scan of incoming/ a
-/*	second later for files whose trigger was lost (cleanup never waits
-/*	for a full socket); "I" (something is in incoming/) and "D" (look at
+/*	one file without a scan, and arms one catch-up scan of incoming/
+/*	100 ms later for files whose trigger was lost (cleanup never waits
+/*	for a full socket, and a datagram socket queues only a few); "I" (something is in incoming/) and "D" (look at
 /*	deferred/) start a queue scan; master's wakeup trigger (every 60 seconds per
 /*	the wakeup column) scans both, and so does an internal timer every
 /*	$queue_run_delay. Triggers that arrive together are served by one

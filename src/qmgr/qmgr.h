@@ -20,7 +20,7 @@
 #include <qfile.h>
 
 #define QMGR_ACTIVE_LIMIT	256	/* messages (open files) in memory */
-#define QMGR_CATCHUP_MS	1000	/* scan after direct activations */
+#define QMGR_CATCHUP_MS	100	/* scan after direct activations */
 #define QMGR_TRIGGER_ID_MAX	64	/* queue ID in an "A" trigger */
 #define QMGR_ABANDON_AGE	3600	/* unready file older than this: gone */
 

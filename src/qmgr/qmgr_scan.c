@@ -205,8 +205,9 @@ void    qmgr_scan_one(const char *id)
 
     /*
      * cleanup does not wait when qmgr's socket is full, so a trigger can be
-     * lost: one coalesced scan a little later finds such files, instead of
-     * a scan of all 16 folders for every message.
+     * lost (the kernel queues only net.unix.max_dgram_qlen datagrams, 10 by
+     * default): one coalesced scan a little later finds such files, instead
+     * of a scan of all 16 folders for every message.
      */
     if (!qmgr_catchup_armed) {
 	qmgr_catchup_armed = 1;
