@@ -17,9 +17,11 @@
 /*	server: {status = 0, queue_id = ID} (the file now exists in
 /*		incoming/, mode 0600), or {status = S, reason = text}
 /*	client: records A* S (O? R)+ M C* X E -- an R record's data is
-/*		the bare address (cleanup adds the state byte); C records are
-/*		content lines ending in "\n" (CRLF already turned into LF,
-/*		dots already unstuffed), at most REC_CONT_MAX bytes each
+/*		the bare address (cleanup adds the state byte); C records
+/*		carry the content as a byte stream of lines ending in "\n"
+/*		(CRLF already turned into LF, dots already unstuffed), any
+/*		number of lines a record or part of one, at most
+/*		REC_CONT_MAX bytes each
 /*	server: {status = S, reason = text, queue_id = ID}
 /*
 /*	S = 0 means the file is complete and fsynced (file and folder):

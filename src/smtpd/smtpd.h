@@ -30,6 +30,8 @@ struct smtpd_count {
     int     total;
 };
 
+#define SMTPD_REC_BATCH	8192	/* content bytes per record to cleanup */
+
 #define SMTPD_CMD_HELO	0
 #define SMTPD_CMD_EHLO	1
 #define SMTPD_CMD_MAIL	2

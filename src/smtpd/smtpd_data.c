@@ -46,7 +46,8 @@
 /*	removed); once the count exceeds limit (0 = no limit) it sets
 /*	exceeded and passes nothing more.
 /* .IP "smtpd_recsink (cleanup records)"
-/*	Writes the content as REC_TYPE_CONT records, one per line (a
+/*	Writes the content as REC_TYPE_CONT records of whole lines,
+/*	batched up to SMTPD_REC_BATCH bytes and ended at a newline (a
 /*	line ends in LF; longer lines are split every max bytes).
 /*	After a write error it sets error and discards the rest. With
 /*	a null stream it only discards.
@@ -341,14 +342,20 @@ static int smtpd_recsink_put(struct smtpd_filter *f, const char *buf,
     while (len > 0) {
 	nl = memchr(buf, '\n', len);
 	n = nl ? (size_t) (nl - buf) + 1 : len;
+	/* A piece that does not fit after whole lines starts a new record. */
+	if (vstring_len(sink->line) > 0 && vstring_end(sink->line)[-1] == '\n'
+	    && vstring_len(sink->line) + n > sink->max)
+	    smtpd_recsink_flush(sink);
 	room = sink->max - vstring_len(sink->line);
 	if (n > room)
 	    n = room;
 	vstring_append(sink->line, buf, n);
 	buf += n;
 	len -= n;
+	/* Whole lines, batched: fewer, larger records for cleanup. */
 	if (vstring_len(sink->line) >= sink->max
-	    || vstring_end(sink->line)[-1] == '\n')
+	    || (vstring_end(sink->line)[-1] == '\n'
+		&& vstring_len(sink->line) >= SMTPD_REC_BATCH))
 	    smtpd_recsink_flush(sink);
     }
     return (sink->error ? -1 : 0);

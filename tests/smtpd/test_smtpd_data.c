@@ -215,7 +215,8 @@ static void test_recsink(void **unused)
     assert_int_equal(vstream_flush(stream), 0);
     assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
     {
-	static const char *want5[] = {"line1", "\n", "\n", "abcde", "fghij",
+	/* Whole lines share a record; a line longer than max is split. */
+	static const char *want5[] = {"line1", "\n\n", "abcde", "fghij",
 	"\n", "no ne", "wline"};
 
 	for (i = 0; i < sizeof(want5) / sizeof(want5[0]); i++) {
@@ -228,6 +229,41 @@ static void test_recsink(void **unused)
     vstream_close(&stream);
     fclose(fp);
     vstring_free(&buf);
+}
+
+static void test_recsink_batches_lines(void **unused)
+{
+    FILE   *fp = tmpfile();
+    int     fd;
+    struct vstream *stream;
+    struct smtpd_recsink sink;
+    struct vstring *buf = vstring_alloc(10);
+    struct vstring *all = vstring_alloc(10);
+    int     n;
+    int     records = 0;
+
+    assert_non_null(fp);
+    fd = dup(fileno(fp));
+    stream = vstream_fdopen(fd, VSTREAM_FLAG_CLOSE);
+    smtpd_recsink_init(&sink, stream, 0);
+    for (n = 0; n < 1000; n++)
+	assert_int_equal(smtpd_filter_put(&sink.filter, "0123456789\n", 11), 0);
+    assert_int_equal(smtpd_filter_finish(&sink.filter), 0);
+    smtpd_recsink_free(&sink);
+    assert_int_equal(vstream_flush(stream), 0);
+    assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+    while (rec_get(stream, buf, REC_CONT_MAX) == REC_TYPE_CONT) {
+	records++;
+	/* Each record ends at a line end. */
+	assert_int_equal(vstring_end(buf)[-1], '\n');
+	vstring_append(all, vstring_str(buf), vstring_len(buf));
+    }
+    assert_int_equal(vstring_len(all), 11000);
+    assert_true(records >= 2 && records <= 3);
+    vstream_close(&stream);
+    fclose(fp);
+    vstring_free(&buf);
+    vstring_free(&all);
 }
 
 static void test_recsink_discard(void **unused)
@@ -246,6 +282,7 @@ int     main(void)
 	cmocka_unit_test(test_stack_every_split),
 	cmocka_unit_test(test_stack_line_pieces),
 	cmocka_unit_test(test_recsink),
+	cmocka_unit_test(test_recsink_batches_lines),
 	cmocka_unit_test(test_recsink_discard),
     };
 
