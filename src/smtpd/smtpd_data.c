@@ -159,8 +159,17 @@ ssize_t smtpd_dot_feed(struct smtpd_dot *dot, const char *buf, size_t len)
 		dot->state = DOT_MID;
 	    break;
 	case DOT_MID:
-	    if (ch == '\r')
-		dot->state = DOT_MID_CR;
+	    if (ch != '\r') {
+		/* Fast path: nothing matters until the next CR. */
+		const char *cr = memchr(buf + i, '\r', len - i);
+
+		if (cr == 0) {
+		    i = len - 1;
+		    break;
+		}
+		i = (size_t) (cr - buf);
+	    }
+	    dot->state = DOT_MID_CR;
 	    break;
 	case DOT_MID_CR:
 	    if (ch == '\n')
@@ -197,14 +206,31 @@ static int smtpd_bare_put(struct smtpd_filter *f, const char *buf, size_t len)
     struct smtpd_bare *bare = (struct smtpd_bare *) f;
     size_t  i;
 
-    for (i = 0; i < len; i++) {
-	if (buf[i] == '\n') {
-	    if (!bare->last_cr)
-		bare->found |= SMTPD_BARE_LF;
-	} else if (bare->last_cr) {
-	    bare->found |= SMTPD_BARE_CR;
+    const char *lf;
+    const char *cr;
+
+    i = 0;
+    while (i < len) {
+	if (bare->last_cr) {
+	    /* After a CR only LF is right. */
+	    if (buf[i] != '\n')
+		bare->found |= SMTPD_BARE_CR;
+	    bare->last_cr = (buf[i] == '\r');
+	    i++;
+	    continue;
 	}
-	bare->last_cr = (buf[i] == '\r');
+	/* Fast path: only the next CR or LF matters. */
+	lf = memchr(buf + i, '\n', len - i);
+	cr = memchr(buf + i, '\r', (lf ? (size_t) (lf - buf) : len) - i);
+	if (cr != 0) {
+	    bare->last_cr = 1;
+	    i = (size_t) (cr - buf) + 1;
+	} else if (lf != 0) {
+	    bare->found |= SMTPD_BARE_LF;
+	    i = (size_t) (lf - buf) + 1;
+	} else {
+	    break;
+	}
     }
     return (smtpd_filter_put(f->next, buf, len));
 }
@@ -244,8 +270,13 @@ static int smtpd_crlf_put(struct smtpd_filter *f, const char *buf, size_t len)
 	    rc = -1;
     }
     for (i = 0; i < len; i++) {
-	if (buf[i] != '\r')
-	    continue;
+	if (buf[i] != '\r') {
+	    const char *cr = memchr(buf + i, '\r', len - i);
+
+	    if (cr == 0)
+		break;
+	    i = (size_t) (cr - buf);
+	}
 	if (i + 1 == len) {
 	    /* Hold a CR at the end until we see what follows. */
 	    if (smtpd_filter_put(f->next, buf + run, i - run) < 0)
