@@ -7,8 +7,8 @@
 /*	dromos [-c config_dir] [-v] command
 /* DESCRIPTION
 /*	dromos checks the installation and configuration, and starts,
-/*	stops and refreshes the dromos mail system (the master daemon and
-/*	the services it runs). The commands:
+/*	stops and refreshes the dromos mail system: the master daemon and
+/*	the services it runs. The commands:
 /* .IP check
 /*	Check the configuration and the installation, report every
 /*	problem, and change nothing. Errors (exit status 1): main.cf or

@@ -168,7 +168,7 @@ int     dromos_cmd_start(void)
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
 	dromos_log_open();
 	if (dromos_master_pid(&pid) == 1)
-	    dromos_log("starting the dromos mail system (master pid %ld)",
+	    dromos_log("starting the dromos mail system, master pid %ld",
 		       (long) pid);
 	else
 	    dromos_log("starting the dromos mail system");
