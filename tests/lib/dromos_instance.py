@@ -78,13 +78,13 @@ def proc_status(pid):
 
 
 def children_of(pid):
-    """PIDs whose parent is pid."""
+    """PIDs whose parent is pid (zombies left out)."""
     kids = []
     for d in os.listdir('/proc'):
         if not d.isdigit():
             continue
         st = proc_status(int(d))
-        if st and st.get('PPid') == str(pid):
+        if st and st.get('PPid') == str(pid) and not st.get('State', '').startswith('Z'):
             kids.append(int(d))
     return kids
 

@@ -15,10 +15,14 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 
 import pytest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'lib'))
+from dromos_instance import children_of, free_port, proc_status, wait_for  # noqa: E402,F401
 
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 LIBEXEC = os.path.join(TOP, 'libexec')
@@ -28,43 +32,9 @@ TESTSVC = os.path.join(TOP, 'tests', 'master', 'testsvc')
 MAIL_OWNER = 'dromos'
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
-
-
-def wait_for(pred, timeout=10.0, interval=0.05, what='condition'):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        val = pred()
-        if val:
-            return val
-        time.sleep(interval)
-    raise AssertionError('timed out after %.1fs waiting for %s' % (timeout, what))
-
-
-def proc_status(pid):
-    try:
-        with open('/proc/%d/status' % pid) as f:
-            return dict(l.rstrip('\n').split(':\t', 1) for l in f if ':\t' in l)
-    except (FileNotFoundError, ProcessLookupError):
-        return None
-
-
 def alive(pid):
     st = proc_status(pid)
     return st is not None and not st.get('State', '').startswith('Z')
-
-
-def children_of(pid):
-    kids = []
-    for d in os.listdir('/proc'):
-        if d.isdigit():
-            st = proc_status(int(d))
-            if st and st.get('PPid') == str(pid) and not st.get('State', '').startswith('Z'):
-                kids.append(int(d))
-    return kids
 
 
 def cmdline(pid):
