@@ -158,7 +158,7 @@ const struct mail_param mail_param_table[] = {
 	"The longest SMTP command line, and the longest content line kept in one piece.",
 	&var_line_limit),
     INT(VAR_LOCAL_DEST_CONC, DEF_LOCAL_DEST_CONC, 1, 1000,
-	"The most local deliveries qmgr runs at once.",
+	"The most local deliveries to one recipient that qmgr runs at once.",
 	&var_local_dest_conc),
     STR(VAR_MAIL_NAME, DEF_MAIL_NAME, 0,
 	"The mail system name shown in the SMTP greeting and in Received: headers.",

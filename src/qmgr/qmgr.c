@@ -46,8 +46,10 @@
 /*	every recipient whose domain is one of them (or that has no
 /*	domain) goes to the local delivery agent over private/local with
 /*	the deliver protocol (deliver_request(3h)). qmgr keeps up to
-/*	$local_destination_concurrency_limit connections open and reuses
-/*	them; each carries one request at a time, and all of them are
+/*	$default_process_limit connections open and reuses them, with at
+/*	most $local_destination_concurrency_limit deliveries to any one
+/*	recipient at once (the local destination is the recipient, as in
+/*	Postfix); each connection carries one request at a time, and all of them are
 /*	served by the one event loop, so a slow delivery holds up only its
 /*	own connection. A recipient in another domain (which smtpd should
 /*	have refused) is bounced by qmgr itself with "5.1.2 mail for
@@ -94,7 +96,9 @@
 /* .IP maximal_backoff_time
 /*	The longest time a deferred message waits.
 /* .IP local_destination_concurrency_limit
-/*	Parallel connections to the local delivery agent.
+/*	Parallel deliveries to one recipient.
+/* .IP default_process_limit
+/*	Parallel connections to the local delivery agent in all.
 /* .IP mydestination
 /*	The domains delivered locally.
 /* .IP ipc_timeout

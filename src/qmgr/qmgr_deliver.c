@@ -13,7 +13,11 @@
 /*	qmgr_deliver_schedule() walks the active messages in arrival order
 /*	and hands each waiting recipient to a free connection to
 /*	private/local, opening new connections up to
-/*	$local_destination_concurrency_limit. A recipient outside
+/*	$default_process_limit in all. As in Postfix, the local transport's
+/*	destination is the recipient: at most
+/*	$local_destination_concurrency_limit deliveries to one recipient
+/*	run at once (a message whose next recipient is at its limit waits,
+/*	and the scheduler goes on with the next message). A recipient outside
 /*	$mydestination is bounced here ("5.1.2 mail for non-local domain:
 /*	relaying is not implemented"). Finished messages are completed
 /*	(qmgr_message_done_if_idle()).
@@ -39,6 +43,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
+#include <strings.h>
 
 #include <events.h>
 #include <msg.h>
@@ -247,7 +252,7 @@ static struct qmgr_conn *qmgr_conn_open(struct vstring *why)
 static struct qmgr_conn *qmgr_conn_free_one(struct vstring *why)
 {
     struct qmgr_conn *conn;
-    long    limit = var_local_dest_conc > 0 ? var_local_dest_conc : 1;
+    long    limit = var_proc_limit > 0 ? var_proc_limit : 1;
 
     for (conn = qmgr_conns; conn; conn = conn->next)
 	if (conn->msg == 0 && conn->state == QMGR_CONN_IDLE)
@@ -255,6 +260,22 @@ static struct qmgr_conn *qmgr_conn_free_one(struct vstring *why)
     if (qmgr_conn_count >= limit)
 	return (0);
     return (qmgr_conn_open(why));
+}
+
+/* qmgr_rcpt_at_limit - as many deliveries to this recipient as allowed */
+
+static int qmgr_rcpt_at_limit(const char *addr)
+{
+    struct qmgr_conn *conn;
+    long    limit = var_local_dest_conc > 0 ? var_local_dest_conc : 1;
+    long    count = 0;
+
+    for (conn = qmgr_conns; conn; conn = conn->next)
+	if (conn->msg != 0
+	    && strcasecmp(conn->msg->info.rcpts[conn->rcpt].address, addr) == 0
+	    && ++count >= limit)
+	    return (1);
+    return (0);
 }
 
 void    qmgr_deliver_schedule(void)
@@ -283,6 +304,9 @@ void    qmgr_deliver_schedule(void)
 				    "mail for non-local domain");
 		continue;
 	    }
+	    /* The local destination is the recipient, as in Postfix. */
+	    if (qmgr_rcpt_at_limit(msg->info.rcpts[i].address))
+		break;				/* next message */
 	    vstring_reset(why);
 	    if ((conn = qmgr_conn_free_one(why)) == 0) {
 		if (vstring_len(why) == 0) {

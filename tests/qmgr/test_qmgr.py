@@ -262,7 +262,10 @@ def test_kill_during_burst_loses_nothing(m):
     assert missing == set(), 'lost: %s' % sorted(missing)
     log = m.log()
     for qid in ids:
-        assert qid + ': removed' in log
+        # qmgr may be killed between the unlink and its "removed" line;
+        # then the delivery line shows the message went out.
+        assert (qid + ': removed' in log
+                or re.search(re.escape(qid) + r': to=<[^>]*>, .*status=sent', log)), qid
     assert not (set(m.service_pids('qmgr')) & old_qmgr)
     assert 'recovered from active' in log
 
