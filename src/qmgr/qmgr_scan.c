@@ -49,6 +49,7 @@
 #include "qmgr.h"
 
 static int qmgr_scan_pending;		/* QMGR_SCAN_* bits */
+static int qmgr_catchup_armed;		/* catch-up scan requested */
 
 static void qmgr_scan_tmp(void);
 
@@ -179,8 +180,6 @@ static int qmgr_scan_deferred_file(const char *dir, const char *name,
 
 /* qmgr_scan_catchup - the scan that finds what a lost trigger named */
 
-static int qmgr_catchup_armed;
-
 static void qmgr_scan_catchup(int event, void *context)
 {
     qmgr_catchup_armed = 0;
@@ -293,6 +292,12 @@ void    qmgr_scan_timer_start(void)
 
 void    qmgr_scan_room(void)
 {
+    /*
+     * With nothing left to deliver, look at incoming/ at once rather than
+     * wait for a trigger that a full socket may have dropped.
+     */
+    if (qmgr_message_count == 0 && qmgr_catchup_armed)
+	qmgr_scan_pending |= QMGR_SCAN_INCOMING;
     if (qmgr_scan_pending && qmgr_message_count < QMGR_ACTIVE_LIMIT)
 	event_request_timer(qmgr_scan_event, (void *) 0, 0);
 }
