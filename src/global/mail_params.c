@@ -95,6 +95,7 @@ long    var_queue_run_delay;
 long    var_min_backoff_time;
 long    var_max_backoff_time;
 long    var_local_dest_conc;
+long    var_local_batch_limit;
 char   *var_home_mailbox;
 char   *var_mail_spool_dir;
 
@@ -157,8 +158,11 @@ const struct mail_param mail_param_table[] = {
     INT(VAR_LINE_LIMIT, DEF_LINE_LIMIT, 512, 1048576,
 	"The longest SMTP command line, and the longest content line kept in one piece.",
 	&var_line_limit),
+    INT(VAR_LOCAL_BATCH_LIMIT, DEF_LOCAL_BATCH_LIMIT, 1, 256,
+	"The most delivery requests one local process commits together (one sync of each Maildir folder for the group); qmgr keeps up to twice as many waiting at a process.",
+	&var_local_batch_limit),
     INT(VAR_LOCAL_DEST_CONC, DEF_LOCAL_DEST_CONC, 1, 1000,
-	"The most local deliveries to one recipient that qmgr runs at once.",
+	"The most local delivery processes that qmgr keeps busy for one recipient at once.",
 	&var_local_dest_conc),
     STR(VAR_MAIL_NAME, DEF_MAIL_NAME, 0,
 	"The mail system name shown in the SMTP greeting and in Received: headers.",

@@ -243,6 +243,10 @@ extern long var_max_backoff_time;
 #define DEF_LOCAL_DEST_CONC	"2"
 extern long var_local_dest_conc;
 
+#define VAR_LOCAL_BATCH_LIMIT	"local_delivery_batch_limit"
+#define DEF_LOCAL_BATCH_LIMIT	"16"
+extern long var_local_batch_limit;
+
 #define VAR_HOME_MAILBOX	"home_mailbox"
 #define DEF_HOME_MAILBOX	"Maildir/"
 extern char *var_home_mailbox;

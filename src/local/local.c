@@ -10,7 +10,11 @@
 /*	connects to private/local and sends delivery requests with the
 /*	deliver protocol (deliver_request(3h)); local announces
 /*	{protocol = "deliver", version = 1}, then serves requests on the
-/*	connection, one at a time, until qmgr closes it. master runs it
+/*	connection until qmgr closes it. qmgr may send several requests
+/*	before the first answer; local takes every request that is already
+/*	there when it starts (up to $local_delivery_batch_limit) as one
+/*	group, delivers each, commits the group (see Maildir below) and
+/*	answers each request in order. master runs it
 /*	from this master.cf line:
 /*
 /* .nf
@@ -39,7 +43,13 @@
 /*	unique name (SECONDS.MmicroPpid.HOST), synced, linked into new/ as
 /*	SECONDS.MmicroPpidVdevIino.HOST,S=SIZE (device and inode number in
 /*	hex; "/" and ":" in the host name written as backslash-057 and
-/*	backslash-072), the tmp name removed, and new/ synced. The file has mode 0600 and belongs
+/*	backslash-072), the tmp name removed, and new/ synced. In a group
+/*	the steps run in phases: every message of the group is written to
+/*	tmp/ (and its write-back started), then each file is synced and
+/*	linked into new/, then each new/ folder is synced once, after the
+/*	last link into it; a delivery is reported (and logged) as done only
+/*	after the sync of its file and the later sync of its folder, so the
+/*	group costs one folder sync per Maildir instead of one per message. The file has mode 0600 and belongs
 /*	to the user.
 /*
 /*	mbox: the mailbox is locked with a dot-lock (FILE.lock, created
@@ -97,6 +107,8 @@
 /*	The host name in Maildir file names.
 /* .IP ipc_timeout
 /*	How long to wait for qmgr.
+/* .IP local_delivery_batch_limit
+/*	The most requests committed as one group (default 16).
 /* .IP queue_directory
 /*	The queue (local's working directory).
 /* FILES
@@ -107,9 +119,11 @@
 /*	master(8), the process manager.
 /*	deliver_request(3h), the protocol.
 /*--*/
+#include <poll.h>
 #include <stddef.h>
 
 #include <msg.h>
+#include <mymalloc.h>
 #include <vstream.h>
 #include <vstring.h>
 
@@ -122,33 +136,81 @@
 
 /* local_service - one connection from qmgr */
 
+/* local_more_input - is another request there already? */
+
+static int local_more_input(struct vstream *stream)
+{
+    struct pollfd pfd;
+
+    if (vstream_pending(stream) > 0)
+	return (1);
+    pfd.fd = vstream_fileno(stream);
+    pfd.events = POLLIN;
+    pfd.revents = 0;
+    return (poll(&pfd, 1, 0) > 0);
+}
+
 static void local_service(struct vstream *stream, const char *service,
 			          char **argv)
 {
-    struct deliver_request *req = deliver_request_alloc();
-    struct local_result res;
+    int     limit = var_local_batch_limit > 0 ? (int) var_local_batch_limit : 1;
+    struct deliver_request **reqs;
+    struct local_result *res;
+    struct local_pending *pend;
+    int     count;
+    int     done = 0;
+    int     i;
 
-    res.dsn = vstring_alloc(10);
-    res.reason = vstring_alloc(100);
+    (void) service;
+    (void) argv;
+    reqs = (struct deliver_request **) mymalloc(limit * sizeof(*reqs));
+    res = (struct local_result *) mymalloc(limit * sizeof(*res));
+    pend = (struct local_pending *) mymalloc(limit * sizeof(*pend));
+    for (i = 0; i < limit; i++) {
+	reqs[i] = deliver_request_alloc();
+	res[i].dsn = vstring_alloc(10);
+	res[i].reason = vstring_alloc(100);
+	local_pending_init(pend + i);
+    }
     vstream_set_timeout(stream, var_ipc_timeout > 0 ?
 			(int) var_ipc_timeout : 3600);
     if (attr_send_protocol(stream, DELIVER_PROTOCOL, DELIVER_VERSION) < 0) {
 	msg_warn("send protocol announcement: %s", attr_error());
-    } else {
-	while (deliver_request_read(stream, req) == 0) {
+	done = 1;
+    }
+    while (!done && deliver_request_read(stream, reqs[0]) == 0) {
+	/* A group: every request qmgr has sent already, up to the limit. */
+	for (count = 1; count < limit && local_more_input(stream); count++) {
+	    if (deliver_request_read(stream, reqs[count]) < 0) {
+		done = 1;
+		break;
+	    }
+	}
+	for (i = 0; i < count; i++) {
 	    mail_server_watchdog();
-	    local_deliver(req, &res);
-	    if (deliver_request_reply(stream, res.status, vstring_str(res.dsn),
-				      vstring_str(res.reason)) < 0) {
+	    local_deliver(reqs[i], res + i, pend + i);
+	}
+	local_commit(reqs, res, pend, count);
+	for (i = 0; i < count; i++) {
+	    if (deliver_request_reply(stream, res[i].status,
+				      vstring_str(res[i].dsn),
+				      vstring_str(res[i].reason)) < 0) {
 		msg_warn("%s: send reply to qmgr failed",
-			 vstring_str(req->queue_id));
+			 vstring_str(reqs[i]->queue_id));
+		done = 1;
 		break;
 	    }
 	}
     }
-    vstring_free(&res.dsn);
-    vstring_free(&res.reason);
-    deliver_request_free(&req);
+    for (i = 0; i < limit; i++) {
+	deliver_request_free(&reqs[i]);
+	vstring_free(&res[i].dsn);
+	vstring_free(&res[i].reason);
+	local_pending_free(pend + i);
+    }
+    myfree(reqs);
+    myfree(res);
+    myfree(pend);
 }
 
 int     main(int argc, char **argv)

@@ -6,7 +6,9 @@
 /* SYNOPSIS
 /*	#include "local.h"
 /*
-/*	void	local_deliver(request, result)
+/*	void	local_deliver(request, result, pending)
+/*
+/*	void	local_commit(requests, results, pendings, count)
 /*
 /*	void	local_result_set(result, status, dsn, format, ...)
 /*
@@ -17,7 +19,15 @@
 /*	recipient's user, switches to the user's effective uid, gid and
 /*	primary group (setgroups, setegid, seteuid), delivers, and switches
 /*	back to root; it fills result and logs the delivery line. No
-/*	process is forked per delivery.
+/*	process is forked per delivery. With pending non-null, a Maildir
+/*	delivery stops after writing its tmp/ file (result
+/*	LOCAL_STAT_PENDING, not yet logged).
+/*
+/*	local_commit() finishes a group: for each pending Maildir
+/*	delivery, with the user's identity, it syncs the file and links it
+/*	into new/; then it syncs each new/ folder once; then it closes what
+/*	is left and logs every pending result. Results that were final
+/*	already are left alone.
 /*
 /*	local_result_set() sets a result; the reason is formatted.
 /*
@@ -79,15 +89,12 @@ int     local_priv(struct local_state *state, int on)
 
 /* local_become - take the user's effective identity */
 
-static int local_become(struct local_state *state)
+static int local_become(uid_t uid, gid_t gid)
 {
-    gid_t   gid = state->gid;
-
     /* Only the primary group: enough to write in one's own home. */
-    if (setgroups(1, &gid) < 0 || setegid(state->gid) < 0
-	|| seteuid(state->uid) < 0)
+    if (setgroups(1, &gid) < 0 || setegid(gid) < 0 || seteuid(uid) < 0)
 	return (-1);
-    return (geteuid() == state->uid && getegid() == state->gid ? 0 : -1);
+    return (geteuid() == uid && getegid() == gid ? 0 : -1);
 }
 
 /* local_restore - back to root between deliveries */
@@ -115,7 +122,7 @@ static void local_as_user(struct local_state *state, struct local_result *res)
 	state->spool_priv = 1;
     }
     old_mask = umask(077);
-    if (local_become(state) < 0) {
+    if (local_become(state->uid, state->gid) < 0) {
 	local_result_set(res, DELIVER_STAT_DEFER, "4.3.0",
 			 "cannot switch to user %s: %m", state->user);
     } else if (maildir) {
@@ -130,8 +137,8 @@ static void local_as_user(struct local_state *state, struct local_result *res)
 
 /* local_log - the delivery line */
 
-static void local_log(struct deliver_request *req, struct qfile_info *info,
-		              struct local_result *res)
+static void local_log(struct deliver_request *req, long arrival_sec,
+		              long arrival_usec, struct local_result *res)
 {
     static const char *names[] = {"sent", "deferred", "bounced"};
     const char *status_name;
@@ -143,11 +150,7 @@ static void local_log(struct deliver_request *req, struct qfile_info *info,
     status_name = (res->status == DELIVER_STAT_SENT ? names[0] :
 		   res->status == DELIVER_STAT_BOUNCE ? names[2] : names[1]);
     gettimeofday(&now, (struct timezone *) 0);
-    if (info)
-	delay = (now.tv_sec - info->arrival_sec)
-	    + (now.tv_usec - info->arrival_usec) / 1e6;
-    else
-	delay = now.tv_sec - req->arrival_sec;
+    delay = (now.tv_sec - arrival_sec) + (now.tv_usec - arrival_usec) / 1e6;
     if (delay < 0)
 	delay = 0;
     if (*orig && strcmp(orig, rcpt) != 0)
@@ -161,7 +164,8 @@ static void local_log(struct deliver_request *req, struct qfile_info *info,
 		 vstring_str(res->dsn), status_name, vstring_str(res->reason));
 }
 
-void    local_deliver(struct deliver_request *req, struct local_result *res)
+void    local_deliver(struct deliver_request *req, struct local_result *res,
+		              struct local_pending *pend)
 {
     struct vstring *path = vstring_alloc(100);
     struct vstring *why = vstring_alloc(100);
@@ -228,10 +232,18 @@ void    local_deliver(struct deliver_request *req, struct local_result *res)
     state.home = pw->pw_dir;
     state.qfd = fd;
     state.info = &info;
+    if ((state.pending = pend) != 0) {
+	pend->uid = state.uid;
+	pend->gid = state.gid;
+	pend->arrival_sec = info.arrival_sec;
+	pend->arrival_usec = info.arrival_usec;
+    }
     local_as_user(&state, res);
 
 out:
-    local_log(req, have_info ? &info : 0, res);
+    if (res->status != LOCAL_STAT_PENDING)
+	local_log(req, have_info ? info.arrival_sec : req->arrival_sec,
+		  have_info ? info.arrival_usec : 0, res);
     if (have_info)
 	qfile_info_free(&info);
     if (fd >= 0)
@@ -239,4 +251,69 @@ out:
     myfree(user);
     vstring_free(&path);
     vstring_free(&why);
+}
+
+/* local_commit_step - one commit step with the user's identity */
+
+static void local_commit_step(struct local_pending *pend,
+			              struct local_result *res,
+		             void (*step) (struct local_pending *,
+					           struct local_result *))
+{
+    mode_t  old_mask = umask(077);
+
+    if (local_become(pend->uid, pend->gid) < 0)
+	local_result_set(res, DELIVER_STAT_DEFER, "4.3.0",
+			 "cannot switch to uid %ld: %m", (long) pend->uid);
+    else
+	step(pend, res);
+    local_restore();
+    (void) umask(old_mask);
+}
+
+/* local_reset_step - adapter: close the file, drop an unlinked name */
+
+static void local_reset_step(struct local_pending *pend,
+			             struct local_result *unused_res)
+{
+    (void) unused_res;
+    local_pending_reset(pend);
+}
+
+void    local_commit(struct deliver_request **reqs, struct local_result *res,
+		             struct local_pending *pend, int count)
+{
+    int     i;
+    int     j;
+
+    for (i = 0; i < count; i++)
+	pend[i].commit = (res[i].status == LOCAL_STAT_PENDING);
+    /* 1: sync each file (the first sync finds the others written back). */
+    for (i = 0; i < count; i++)
+	if (res[i].status == LOCAL_STAT_PENDING)
+	    local_commit_step(pend + i, res + i, local_maildir_link);
+    /* 2: sync each new/ folder once, after every link of the group. */
+    for (i = 0; i < count; i++) {
+	if (res[i].status != LOCAL_STAT_PENDING)
+	    continue;
+	local_commit_step(pend + i, res + i, local_maildir_sync);
+	if (res[i].status != DELIVER_STAT_SENT || pend[i].dir_synced)
+	    continue;
+	for (j = i + 1; j < count; j++)
+	    if (res[j].status == LOCAL_STAT_PENDING && pend[j].linked
+		&& strcmp(vstring_str(pend[j].base),
+			  vstring_str(pend[i].base)) == 0)
+		pend[j].dir_synced = 1;
+    }
+    /* 3: close, remove what was not linked, log. */
+    for (i = 0; i < count; i++) {
+	if (pend[i].fd >= 0)
+	    local_commit_step(pend + i, res + i, local_reset_step);
+	if (res[i].status == LOCAL_STAT_PENDING)	/* cannot happen */
+	    local_result_set(res + i, DELIVER_STAT_DEFER, "4.3.0",
+			     "internal error: delivery not committed");
+	if (pend[i].commit)
+	    local_log(reqs[i], pend[i].arrival_sec, pend[i].arrival_usec,
+		      res + i);
+    }
 }

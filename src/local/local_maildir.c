@@ -7,12 +7,28 @@
 /*	#include "local.h"
 /*
 /*	void	local_maildir(state, path, result)
+/*
+/*	void	local_maildir_link(pending, result)
+/*
+/*	void	local_maildir_sync(pending, result)
+/*
+/*	void	local_pending_free(pending)
 /* DESCRIPTION
 /*	local_maildir() delivers one message to the Maildir path (with
 /*	the user's privileges; see local(8) for the steps and the file
 /*	names). It makes path, tmp, new and cur when missing (mode 0700).
 /*	Any error leaves no file behind and defers with "4.2.0" and the
 /*	reason.
+/*
+/*	With state->pending set (a group commit), local_maildir() only
+/*	writes the file into tmp/, starts its write-back and returns
+/*	LOCAL_STAT_PENDING with the open file in *state->pending; the
+/*	caller later runs, with the user's identity, local_maildir_link()
+/*	(sync the file, link it into new/, remove the tmp/ name) and then
+/*	local_maildir_sync() (sync new/; skipped when an earlier member of
+/*	the group synced the same folder after its link). A delivery counts
+/*	only when both steps succeeded. local_pending_free() closes and
+/*	frees what is left (and removes a tmp/ file that was not linked).
 /* DIAGNOSTICS
 /*	Result only.
 /*--*/
@@ -72,88 +88,170 @@ static void local_maildir_host(struct vstring *buf)
 void    local_maildir(struct local_state *state, const char *path,
 		              struct local_result *res)
 {
-    struct vstring *base = vstring_alloc(100);
+    struct local_pending own;
+    struct local_pending *pend = state->pending ? state->pending : &own;
     struct vstring *dir = vstring_alloc(100);
-    struct vstring *tmp = vstring_alloc(100);
-    struct vstring *newp = vstring_alloc(100);
-    struct vstring *host = vstring_alloc(100);
     struct vstring *why = vstring_alloc(100);
     struct vstream *out;
-    struct timeval tv;
-    struct stat st;
     static const char *subs[] = {"tmp", "new", "cur"};
-    int     fd = -1;
-    int     dfd;
+    int     fd;
     int     i;
-    int     made = 0;
 
-    vstring_strcpy(base, path);
-    while (vstring_len(base) > 1 && vstring_end(base)[-1] == '/')
-	vstring_truncate(base, vstring_len(base) - 1);
-    if (local_maildir_mkdir(vstring_str(base), why) < 0)
+    if (pend == &own)
+	local_pending_init(pend);
+    vstring_strcpy(pend->base, path);
+    while (vstring_len(pend->base) > 1 && vstring_end(pend->base)[-1] == '/')
+	vstring_truncate(pend->base, vstring_len(pend->base) - 1);
+    if (local_maildir_mkdir(vstring_str(pend->base), why) < 0)
 	goto fail;
     for (i = 0; i < 3; i++) {
-	vstring_sprintf(dir, "%s/%s", vstring_str(base), subs[i]);
+	vstring_sprintf(dir, "%s/%s", vstring_str(pend->base), subs[i]);
 	if (local_maildir_mkdir(vstring_str(dir), why) < 0)
 	    goto fail;
     }
-    local_maildir_host(host);
-    gettimeofday(&tv, (struct timezone *) 0);
-    vstring_sprintf(tmp, "%s/tmp/%ld.M%ldP%ld.%s", vstring_str(base),
-		    (long) tv.tv_sec, (long) tv.tv_usec, (long) getpid(),
-		    vstring_str(host));
-    if ((fd = open(vstring_str(tmp), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW
-		   | O_CLOEXEC, 0600)) < 0) {
-	vstring_sprintf(why, "create maildir file %s: %m", vstring_str(tmp));
+    local_maildir_host(pend->host);
+    gettimeofday(&pend->tv, (struct timezone *) 0);
+    vstring_sprintf(pend->tmp, "%s/tmp/%ld.M%ldP%ld.%s",
+		    vstring_str(pend->base), (long) pend->tv.tv_sec,
+		    (long) pend->tv.tv_usec, (long) getpid(),
+		    vstring_str(pend->host));
+    if ((fd = open(vstring_str(pend->tmp), O_WRONLY | O_CREAT | O_EXCL
+		   | O_NOFOLLOW | O_CLOEXEC, 0600)) < 0) {
+	vstring_sprintf(why, "create maildir file %s: %m",
+			vstring_str(pend->tmp));
 	goto fail;
     }
-    made = 1;
+    pend->fd = fd;
     out = vstream_fdopen(fd, 0);
     if (local_copy(state, out, 0, why) < 0) {
 	(void) vstream_close(&out);
-	vstring_sprintf_append(why, " (maildir file %s)", vstring_str(tmp));
+	vstring_sprintf_append(why, " (maildir file %s)",
+			       vstring_str(pend->tmp));
 	goto fail;
     }
-    if (vstream_close(&out) < 0 || fsync(fd) < 0 || fstat(fd, &st) < 0) {
-	vstring_sprintf(why, "write maildir file %s: %m", vstring_str(tmp));
+    if (vstream_close(&out) < 0) {
+	vstring_sprintf(why, "write maildir file %s: %m",
+			vstring_str(pend->tmp));
 	goto fail;
     }
-    vstring_sprintf(newp, "%s/new/%ld.M%ldP%ldV%lxI%lx.%s,S=%ld",
-		    vstring_str(base), (long) tv.tv_sec, (long) tv.tv_usec,
-		    (long) getpid(), (unsigned long) st.st_dev,
-		    (unsigned long) st.st_ino, vstring_str(host),
-		    (long) st.st_size);
-    if (link(vstring_str(tmp), vstring_str(newp)) < 0) {
-	vstring_sprintf(why, "link maildir file %s: %m", vstring_str(newp));
-	goto fail;
+    if (pend != &own) {
+	/* Start the write-back now; the group's syncs then find it done. */
+#ifdef SYNC_FILE_RANGE_WRITE
+	(void) sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+#endif
+	res->status = LOCAL_STAT_PENDING;
+	goto out;
     }
-    (void) unlink(vstring_str(tmp));
-    made = 0;
-    vstring_sprintf(dir, "%s/new", vstring_str(base));
-    if ((dfd = open(vstring_str(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0
-	|| fsync(dfd) < 0) {
-	vstring_sprintf(why, "sync maildir folder %s: %m", vstring_str(dir));
-	if (dfd >= 0)
-	    (void) close(dfd);
-	/* Linked but not synced: defer; a duplicate is better than a loss. */
-	goto fail;
-    }
-    (void) close(dfd);
-    local_result_set(res, DELIVER_STAT_SENT, "2.0.0", "delivered to maildir");
+    local_maildir_link(pend, res);
+    if (res->status == LOCAL_STAT_PENDING)
+	local_maildir_sync(pend, res);
+    local_pending_free(pend);
     goto out;
 
 fail:
-    if (made)
-	(void) unlink(vstring_str(tmp));
     local_result_set(res, DELIVER_STAT_DEFER, "4.2.0",
 		     "maildir delivery failed: %s", vstring_str(why));
+    if (pend == &own)
+	local_pending_free(pend);
+    else
+	local_pending_reset(pend);
 out:
-    if (fd >= 0)
-	(void) close(fd);
-    vstring_free(&base);
     vstring_free(&dir);
-    vstring_free(&tmp);
-    vstring_free(&newp);
-    vstring_free(&host);
     vstring_free(&why);
+}
+
+/* local_maildir_link - sync the file, give it its new/ name */
+
+void    local_maildir_link(struct local_pending *pend, struct local_result *res)
+{
+    struct vstring *newp = vstring_alloc(100);
+    struct stat st;
+
+    if (fsync(pend->fd) < 0 || fstat(pend->fd, &st) < 0) {
+	local_result_set(res, DELIVER_STAT_DEFER, "4.2.0",
+			 "maildir delivery failed: write maildir file %s: %m",
+			 vstring_str(pend->tmp));
+    } else {
+	vstring_sprintf(newp, "%s/new/%ld.M%ldP%ldV%lxI%lx.%s,S=%ld",
+			vstring_str(pend->base), (long) pend->tv.tv_sec,
+			(long) pend->tv.tv_usec, (long) getpid(),
+			(unsigned long) st.st_dev, (unsigned long) st.st_ino,
+			vstring_str(pend->host), (long) st.st_size);
+	if (link(vstring_str(pend->tmp), vstring_str(newp)) < 0) {
+	    local_result_set(res, DELIVER_STAT_DEFER, "4.2.0",
+			     "maildir delivery failed: link maildir file %s: %m",
+			     vstring_str(newp));
+	} else {
+	    (void) unlink(vstring_str(pend->tmp));
+	    pend->linked = 1;
+	    res->status = LOCAL_STAT_PENDING;
+	}
+    }
+    vstring_free(&newp);
+}
+
+/* local_maildir_sync - sync new/, the last step */
+
+void    local_maildir_sync(struct local_pending *pend, struct local_result *res)
+{
+    struct vstring *dir = vstring_alloc(100);
+    int     dfd;
+
+    vstring_sprintf(dir, "%s/new", vstring_str(pend->base));
+    if (pend->dir_synced) {
+	local_result_set(res, DELIVER_STAT_SENT, "2.0.0",
+			 "delivered to maildir");
+    } else if ((dfd = open(vstring_str(dir), O_RDONLY | O_DIRECTORY
+			   | O_CLOEXEC)) < 0 || fsync(dfd) < 0) {
+	/* Linked but not synced: defer; a duplicate is better than a loss. */
+	local_result_set(res, DELIVER_STAT_DEFER, "4.2.0",
+			 "maildir delivery failed: sync maildir folder %s: %m",
+			 vstring_str(dir));
+	if (dfd >= 0)
+	    (void) close(dfd);
+    } else {
+	(void) close(dfd);
+	local_result_set(res, DELIVER_STAT_SENT, "2.0.0",
+			 "delivered to maildir");
+    }
+    vstring_free(&dir);
+}
+
+/* local_pending_init - an empty pending delivery */
+
+void    local_pending_init(struct local_pending *pend)
+{
+    pend->fd = -1;
+    pend->linked = 0;
+    pend->dir_synced = 0;
+    pend->commit = 0;
+    pend->uid = 0;
+    pend->gid = 0;
+    pend->base = vstring_alloc(100);
+    pend->tmp = vstring_alloc(100);
+    pend->host = vstring_alloc(100);
+}
+
+/* local_pending_reset - close the file, remove an unlinked tmp/ name */
+
+void    local_pending_reset(struct local_pending *pend)
+{
+    if (pend->fd >= 0) {
+	(void) close(pend->fd);
+	if (!pend->linked)
+	    (void) unlink(vstring_str(pend->tmp));
+    }
+    pend->fd = -1;
+    pend->linked = 0;
+    pend->dir_synced = 0;
+}
+
+/* local_pending_free - reset and free */
+
+void    local_pending_free(struct local_pending *pend)
+{
+    local_pending_reset(pend);
+    vstring_free(&pend->base);
+    vstring_free(&pend->tmp);
+    vstring_free(&pend->host);
 }

@@ -96,7 +96,10 @@
 /* .IP maximal_backoff_time
 /*	The longest time a deferred message waits.
 /* .IP local_destination_concurrency_limit
-/*	Parallel deliveries to one recipient.
+/*	How many local processes work for one recipient at once.
+/* .IP local_delivery_batch_limit
+/*	Half the requests that may wait, unanswered, at one local
+/*	process (default 16: up to 32).
 /* .IP default_process_limit
 /*	Parallel connections to the local delivery agent in all.
 /* .IP mydestination

@@ -240,6 +240,79 @@ static void test_maildir(void **unused)
     teardown_msg(&fx);
 }
 
+/* count_files - entries in a folder */
+
+static int count_files(const char *dir)
+{
+    DIR    *dp = opendir(dir);
+    struct dirent *de;
+    int     count = 0;
+
+    assert_non_null(dp);
+    while ((de = readdir(dp)) != 0)
+	if (de->d_name[0] != '.')
+	    count++;
+    closedir(dp);
+    return (count);
+}
+
+static void test_maildir_group_phases(void **unused)
+{
+    struct fixture fx;
+    struct local_result *res = result_alloc();
+    struct local_pending pend[2];
+    int     i;
+
+    setup_msg(&fx, "Subject: g\n\nbody\n", 65536);
+    for (i = 0; i < 2; i++) {
+	local_pending_init(pend + i);
+	fx.state.pending = pend + i;
+	res->status = -1;
+	local_maildir(&fx.state, "Maildir/", res);
+	/* Written to tmp/, open, nothing in new/ yet. */
+	assert_int_equal(res->status, LOCAL_STAT_PENDING);
+	assert_true(pend[i].fd >= 0);
+	assert_int_equal(pend[i].linked, 0);
+    }
+    fx.state.pending = 0;
+    assert_int_equal(count_files("Maildir/tmp"), 2);
+    assert_int_equal(count_files("Maildir/new"), 0);
+
+    /* The second is abandoned before its link: its tmp/ file goes. */
+    local_pending_reset(pend + 1);
+    assert_int_equal(pend[1].fd, -1);
+    assert_int_equal(count_files("Maildir/tmp"), 1);
+
+    /* The first: sync and link, then the folder sync makes it count. */
+    local_maildir_link(pend, res);
+    assert_int_equal(res->status, LOCAL_STAT_PENDING);
+    assert_int_equal(pend[0].linked, 1);
+    assert_int_equal(count_files("Maildir/tmp"), 0);
+    assert_int_equal(count_files("Maildir/new"), 1);
+    local_maildir_sync(pend, res);
+    assert_int_equal(res->status, DELIVER_STAT_SENT);
+    assert_string_equal(vstring_str(res->reason), "delivered to maildir");
+
+    /* A linked file is never removed by the reset. */
+    local_pending_reset(pend);
+    assert_int_equal(count_files("Maildir/new"), 1);
+
+    /* A folder synced by an earlier member is not synced again. */
+    pend[0].dir_synced = 1;
+    vstring_strcpy(pend[0].base, "no-such-maildir");
+    res->status = -1;
+    local_maildir_sync(pend, res);
+    assert_int_equal(res->status, DELIVER_STAT_SENT);
+    pend[0].dir_synced = 0;
+    local_maildir_sync(pend, res);
+    assert_int_equal(res->status, DELIVER_STAT_DEFER);
+    assert_non_null(strstr(vstring_str(res->reason), "sync maildir folder"));
+    for (i = 0; i < 2; i++)
+	local_pending_free(pend + i);
+    result_free(res);
+    teardown_msg(&fx);
+}
+
 static void test_maildir_is_a_file(void **unused)
 {
     struct fixture fx;
@@ -298,6 +371,7 @@ int     main(int argc, char **argv)
 	cmocka_unit_test(test_copy_exact),
 	cmocka_unit_test(test_copy_mbox_quoting),
 	cmocka_unit_test(test_maildir),
+	cmocka_unit_test(test_maildir_group_phases),
 	cmocka_unit_test(test_maildir_is_a_file),
 	cmocka_unit_test(test_mbox_append),
     };

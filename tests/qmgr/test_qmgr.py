@@ -260,12 +260,19 @@ def test_kill_during_burst_loses_nothing(m):
         seqs.append(int(mm.group(1)))
     missing = set(range(1, n + 1)) - set(seqs)
     assert missing == set(), 'lost: %s' % sorted(missing)
+    # qmgr may be killed between the unlink and its "removed" line; then
+    # the delivery line shows the message went out. The last lines may
+    # reach the log file a moment after the queue is empty.
+
+    def accounted(log, qid):
+        return (qid + ': removed' in log or re.search(
+            re.escape(qid) + r': to=<[^>]*>, .*status=sent', log))
+
+    wait_for(lambda: all(accounted(m.log(), q) for q in ids), timeout=30,
+             interval=0.2, what='a delivery or removal line for each message')
     log = m.log()
     for qid in ids:
-        # qmgr may be killed between the unlink and its "removed" line;
-        # then the delivery line shows the message went out.
-        assert (qid + ': removed' in log
-                or re.search(re.escape(qid) + r': to=<[^>]*>, .*status=sent', log)), qid
+        assert accounted(log, qid), qid
     assert not (set(m.service_pids('qmgr')) & old_qmgr)
     assert 'recovered from active' in log
 
