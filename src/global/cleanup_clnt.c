@@ -8,6 +8,11 @@
 /*
 /*	struct cleanup_clnt *cleanup_clnt_open(why)
 /*	int	cleanup_clnt_begin(c, flags, queue_id, why)
+/*
+/*	struct cleanup_clnt *cleanup_clnt_connect(why)
+/*	int	cleanup_clnt_begin_send(c, flags, why)
+/*	int	cleanup_clnt_begin_wait(c, queue_id, why)
+/*
 /*	struct vstream *cleanup_clnt_stream(c)
 /*	int	cleanup_clnt_finish(c, reason)
 /*	void	cleanup_clnt_close(&c)
@@ -25,6 +30,13 @@
 /*	the queue ID in queue_id, or a CLEANUP_STAT_* mask with the reason
 /*	in why (CLEANUP_STAT_PROXY when cleanup could not be reached or
 /*	answered nonsense).
+/*
+/*	cleanup_clnt_connect(), cleanup_clnt_begin_send() and
+/*	cleanup_clnt_begin_wait() are the same steps split so that a
+/*	client can start a message early and read the answer later:
+/*	connect without reading the announcement, send the request, and
+/*	later check the announcement (once per connection) and read the
+/*	answer with the results of cleanup_clnt_begin().
 /*
 /*	cleanup_clnt_stream() is the stream to write the records to with
 /*	rec_put() (A* S (O? R)+ M C* X E).
@@ -59,11 +71,12 @@
 
 struct cleanup_clnt {
     struct vstream *stream;
+    int     announced;			/* the server's announcement read */
 };
 
 /* cleanup_clnt_open - connect and check the protocol */
 
-struct cleanup_clnt *cleanup_clnt_open(struct vstring *why)
+struct cleanup_clnt *cleanup_clnt_connect(struct vstring *why)
 {
     struct cleanup_clnt *c;
     struct vstream *stream;
@@ -73,35 +86,63 @@ struct cleanup_clnt *cleanup_clnt_open(struct vstring *why)
 	return (0);
     stream = vstream_fdopen(fd, VSTREAM_FLAG_CLOSE);
     vstream_set_timeout(stream, (int) var_ipc_timeout);
-    if (attr_expect_protocol(stream, CLEANUP_PROTOCOL, CLEANUP_VERSION,
-			     why) < 0) {
-	(void) vstream_close(&stream);
-	return (0);
-    }
     c = mymalloc(sizeof(*c));
     c->stream = stream;
+    c->announced = 0;
     return (c);
 }
 
-/* cleanup_clnt_begin - start a message */
+/* cleanup_clnt_announced - check the announcement once */
 
-int     cleanup_clnt_begin(struct cleanup_clnt *c, int flags,
-			           struct vstring *queue_id,
-			           struct vstring *why)
+static int cleanup_clnt_announced(struct cleanup_clnt *c, struct vstring *why)
 {
-    long    status = -1;
-    struct vstring *reason = vstring_alloc(100);
+    if (c->announced)
+	return (0);
+    if (attr_expect_protocol(c->stream, CLEANUP_PROTOCOL, CLEANUP_VERSION,
+			     why) < 0)
+	return (-1);
+    c->announced = 1;
+    return (0);
+}
 
-    vstring_reset(queue_id);
+struct cleanup_clnt *cleanup_clnt_open(struct vstring *why)
+{
+    struct cleanup_clnt *c;
+
+    if ((c = cleanup_clnt_connect(why)) == 0)
+	return (0);
+    if (cleanup_clnt_announced(c, why) < 0) {
+	cleanup_clnt_close(&c);
+	return (0);
+    }
+    return (c);
+}
+
+int     cleanup_clnt_begin_send(struct cleanup_clnt *c, int flags,
+				        struct vstring *why)
+{
     if (attr_print(c->stream, ATTR_FLAG_NONE,
 		   ATTR_TYPE_STR, ATTR_REQUEST, "message",
 		   ATTR_TYPE_INT, ATTR_FLAGS, (long) flags,
 		   ATTR_TYPE_END) < 0) {
 	vstring_sprintf(why, "cleanup service: write error: %s",
 			vstream_status_str(vstream_status(c->stream)));
-	vstring_free(&reason);
 	return (CLEANUP_STAT_PROXY);
     }
+    return (CLEANUP_STAT_OK);
+}
+
+int     cleanup_clnt_begin_wait(struct cleanup_clnt *c,
+				        struct vstring *queue_id,
+				        struct vstring *why)
+{
+    long    status = -1;
+    struct vstring *reason;
+
+    vstring_reset(queue_id);
+    if (cleanup_clnt_announced(c, why) < 0)
+	return (CLEANUP_STAT_PROXY);
+    reason = vstring_alloc(100);
     if (attr_scan(c->stream, ATTR_FLAG_NONE,
 		  ATTR_TYPE_INT, ATTR_STATUS, &status,
 		  ATTR_TYPE_STR, ATTR_REASON, reason,
@@ -131,7 +172,17 @@ int     cleanup_clnt_begin(struct cleanup_clnt *c, int flags,
     return (CLEANUP_STAT_OK);
 }
 
-/* cleanup_clnt_stream - where the records go */
+int     cleanup_clnt_begin(struct cleanup_clnt *c, int flags,
+			           struct vstring *queue_id,
+			           struct vstring *why)
+{
+    int     status;
+
+    vstring_reset(queue_id);
+    if ((status = cleanup_clnt_begin_send(c, flags, why)) != CLEANUP_STAT_OK)
+	return (status);
+    return (cleanup_clnt_begin_wait(c, queue_id, why));
+}
 
 struct vstream *cleanup_clnt_stream(struct cleanup_clnt *c)
 {

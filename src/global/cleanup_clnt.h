@@ -36,6 +36,15 @@
 /*	the working directory, queue_directory) with ipc timeout and checks
 /*	the protocol. cleanup_clnt_begin(c, flags, id, why) starts a
 /*	message and returns 0 with the queue ID in id.
+/*
+/*	To start a message early and collect the answer later (smtpd
+/*	does so at the first accepted RCPT, so that cleanup makes the file
+/*	while the client is still talking): cleanup_clnt_connect(why)
+/*	connects without waiting for the announcement;
+/*	cleanup_clnt_begin_send(c, flags, why) sends the request;
+/*	cleanup_clnt_begin_wait(c, id, why) then checks the announcement
+/*	(once per connection) and reads the answer, like
+/*	cleanup_clnt_begin().
 /*	cleanup_clnt_stream(c) is the stream to rec_put() records on.
 /*	cleanup_clnt_finish(c, reason) reads the final status and returns
 /*	it (0 or CLEANUP_STAT_*), with cleanup's text in reason.
@@ -49,6 +58,12 @@
 struct vstring;
 struct vstream;
 struct cleanup_clnt;
+
+extern struct cleanup_clnt *cleanup_clnt_connect(struct vstring *);
+extern int cleanup_clnt_begin_send(struct cleanup_clnt *, int,
+				           struct vstring *);
+extern int cleanup_clnt_begin_wait(struct cleanup_clnt *, struct vstring *,
+				           struct vstring *);
 
 #define CLEANUP_SERVICE		"private/cleanup"
 #define CLEANUP_PROTOCOL	"cleanup"

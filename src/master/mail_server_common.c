@@ -422,7 +422,8 @@ void    mail_server_listen(struct mail_server_ctx *ctx, event_fn on_listen,
 	(void) close_on_exec(fd, 1);
 	if (non_blocking(fd, 1) < 0)
 	    msg_fatal("non-blocking descriptor %d: %m", fd);
-	event_enable_read(fd, on_listen, (void *) (intptr_t) fd);
+	/* Of the idle processes of this service, a client wakes one. */
+	event_enable_read_exclusive(fd, on_listen, (void *) (intptr_t) fd);
     }
     (void) close_on_exec(MASTER_STATUS_FD, 1);
     event_enable_read(MASTER_STATUS_FD, on_gone, (void *) 0);

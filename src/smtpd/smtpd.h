@@ -66,6 +66,7 @@ struct smtpd_state {
     struct vstring *why;
     struct vstring *queue_id;
     struct cleanup_clnt *cleanup;	/* open connection to cleanup */
+    int     cleanup_begun;		/* message request sent, not answered */
     struct smtpd_count count[SMTPD_CMD_COUNT];
 };
 
@@ -81,6 +82,11 @@ extern void smtpd_reset(struct smtpd_state *);
 extern int smtpd_read_timeout(struct smtpd_state *);
 extern void smtpd_timeout_exit(struct smtpd_state *);
 extern void smtpd_lost_exit(struct smtpd_state *);
+
+ /*
+  * smtpd_cmd_data.c: the message.
+  */
+extern void smtpd_cleanup_start(struct smtpd_state *);
 
  /*
   * smtpd_parse.c: command-line parsing without side effects.
@@ -181,7 +187,7 @@ struct smtpd_data {
 extern void smtpd_data_init(struct smtpd_data *, struct vstream *, long);
 extern void smtpd_data_free(struct smtpd_data *);
 
-#define SMTPD_DATA_CHUNK	8192	/* bytes read per call */
+#define SMTPD_DATA_CHUNK	65536	/* bytes read per call */
 
  /*
   * Command handlers.

@@ -12,9 +12,13 @@
 /* DESCRIPTION
 /*	smtpd_cmd_data() needs MAIL and at least one accepted RCPT
 /*	(503 5.5.1 "Error: need RCPT command", or 554 5.5.1 "Error: no
-/*	valid recipients" when every RCPT was refused). It connects to
-/*	cleanup (once per session; the connection is reused for the next
-/*	message), starts a message, logs "ID: client=name[addr]", sends the
+/*	valid recipients" when every RCPT was refused). The message was
+/*	usually started in cleanup already, at the first accepted RCPT
+/*	(smtpd_cleanup_start(): connect to cleanup unless the session's
+/*	connection is open, and send the request without waiting, so that
+/*	cleanup makes the queue file while the client goes on); DATA reads
+/*	cleanup's answer (or connects and starts the message now, when the
+/*	early start failed), logs "ID: client=name[addr]", sends the
 /*	A records (client_name, client_addr, client_port, helo_name,
 /*	protocol), S, then O and R for each recipient, then M, and replies
 /*	"354 End data with <CR><LF>.<CR><LF>".
@@ -64,6 +68,26 @@
 /* Application-specific. */
 
 #include "smtpd.h"
+
+/* smtpd_cleanup_start - connect if need be, start a message */
+
+void    smtpd_cleanup_start(struct smtpd_state *state)
+{
+    if (state->cleanup_begun)
+	return;
+    if (state->cleanup == 0
+	&& (state->cleanup = cleanup_clnt_connect(state->why)) == 0) {
+	msg_warn("connect to cleanup service: %s", vstring_str(state->why));
+	return;
+    }
+    if (cleanup_clnt_begin_send(state->cleanup, CLEANUP_FLAG_NONE,
+				state->why) != 0) {
+	msg_warn("%s", vstring_str(state->why));
+	cleanup_clnt_close(&state->cleanup);
+	return;
+    }
+    state->cleanup_begun = 1;
+}
 
 /* smtpd_data_abandon - drop the cleanup transaction */
 
@@ -128,16 +152,17 @@ int     smtpd_cmd_data(struct smtpd_state *state, char *args)
     }
 
     /*
-     * Start the message in cleanup.
+     * The message in cleanup: started at RCPT time, or now.
      */
-    if (state->cleanup == 0
-	&& (state->cleanup = cleanup_clnt_open(state->why)) == 0) {
-	msg_warn("connect to cleanup service: %s", vstring_str(state->why));
+    if (!state->cleanup_begun)
+	smtpd_cleanup_start(state);
+    if (!state->cleanup_begun) {
 	smtpd_reply(state, "%s", cleanup_stat_reply(CLEANUP_STAT_PROXY));
 	return (-1);
     }
-    if (cleanup_clnt_begin(state->cleanup, CLEANUP_FLAG_NONE,
-			   state->queue_id, state->why) != 0) {
+    state->cleanup_begun = 0;
+    if (cleanup_clnt_begin_wait(state->cleanup, state->queue_id,
+				state->why) != 0) {
 	msg_warn("cleanup service: %s", vstring_str(state->why));
 	smtpd_data_abandon(state);
 	smtpd_reply(state, "%s", cleanup_stat_reply(CLEANUP_STAT_PROXY));

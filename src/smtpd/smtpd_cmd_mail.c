@@ -144,6 +144,8 @@ int     smtpd_cmd_rcpt(struct smtpd_state *state, char *args)
 	} else {
 	    argv_add(state->rcpts, vstring_str(addr), (char *) 0);
 	    smtpd_reply(state, "250 2.1.5 Ok");
+	    if (state->rcpts->argc == 1)
+		smtpd_cleanup_start(state);
 	    ret = 0;
 	}
 	break;

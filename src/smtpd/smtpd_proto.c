@@ -66,7 +66,9 @@
 /*	the session. smtpd_lost_exit() logs "lost connection after CMD
 /*	from name[addr]" and ends the session.
 /*
-/*	smtpd_reset() forgets the current mail transaction.
+/*	smtpd_reset() forgets the current mail transaction; a message that
+/*	was started in cleanup (smtpd_cleanup_start()) and not finished is
+/*	abandoned by closing the cleanup connection.
 /*	smtpd_state_free() releases everything (the process may serve
 /*	another client).
 /* DIAGNOSTICS
@@ -169,6 +171,11 @@ void    smtpd_reset(struct smtpd_state *state)
     argv_truncate(state->rcpts, 0);
     state->rcpt_tries = 0;
     state->size_param = 0;
+    /* A message started in cleanup but not sent: cleanup drops it. */
+    if (state->cleanup_begun) {
+	cleanup_clnt_close(&state->cleanup);
+	state->cleanup_begun = 0;
+    }
 }
 
 /* smtpd_state_free - end of session */

@@ -39,9 +39,12 @@
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
+#include <stdint.h>
+#include <sys/epoll.h>
 #include <stddef.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <msg.h>
 #include <mymalloc.h>
@@ -54,6 +57,7 @@ struct event_fdslot {
     void   *read_ctx;
     event_fn write_fn;
     void   *write_ctx;
+    int     exclusive;			/* wake one waiting process */
     unsigned long gen;			/* changes with the callbacks */
 };
 
@@ -74,6 +78,7 @@ static unsigned long event_timer_seq;
 static struct pollfd *event_pfd;
 static unsigned long *event_pfd_gen;
 static int event_pfd_alloc;
+static int event_exclusive_used;	/* some slot may be exclusive */
 
 long long event_now_ms(void)
 {
@@ -113,6 +118,17 @@ void    event_enable_read(int fd, event_fn fn, void *ctx)
 
     slot->read_fn = fn;
     slot->read_ctx = ctx;
+    slot->exclusive = 0;
+}
+
+void    event_enable_read_exclusive(int fd, event_fn fn, void *ctx)
+{
+    struct event_fdslot *slot = event_slot(fd, "event_enable_read_exclusive");
+
+    slot->read_fn = fn;
+    slot->read_ctx = ctx;
+    slot->exclusive = 1;
+    event_exclusive_used = 1;
 }
 
 void    event_enable_write(int fd, event_fn fn, void *ctx)
@@ -134,6 +150,7 @@ void    event_disable_readwrite(int fd)
     slot = event_slot(fd, "event_disable_readwrite");
     slot->read_fn = slot->write_fn = 0;
     slot->read_ctx = slot->write_ctx = 0;
+    slot->exclusive = 0;
     while (event_fd_max >= 0 && event_fds[event_fd_max].read_fn == 0
 	   && event_fds[event_fd_max].write_fn == 0)
 	event_fd_max--;
@@ -203,6 +220,56 @@ static int event_poll_timeout(long max_wait_ms, long long now)
     return ((int) wait);
 }
 
+/*
+ * event_epoll_wait - wait like poll(), but with a fresh epoll instance in
+ * which exclusive descriptors are registered with EPOLLEXCLUSIVE: of the
+ * processes waiting here for the same listening socket, the kernel wakes
+ * one, not all. The instance lives only while this process waits, so a
+ * process that is busy elsewhere is never the one chosen. Returns what
+ * poll() would, with revents filled in; -2 when epoll is not available.
+ */
+
+static int event_epoll_wait(struct pollfd *pfd, int npfd, int timeout)
+{
+    struct epoll_event ev;
+    struct epoll_event *got;
+    int     epfd;
+    int     n;
+    int     i;
+    int     j;
+
+    if ((epfd = epoll_create1(EPOLL_CLOEXEC)) < 0)
+	return (-2);
+    for (i = 0; i < npfd; i++) {
+	memset(&ev, 0, sizeof(ev));
+	ev.events = ((pfd[i].events & POLLIN) ? EPOLLIN : 0)
+	    | ((pfd[i].events & POLLOUT) ? EPOLLOUT : 0);
+	if (event_fds[pfd[i].fd].exclusive && pfd[i].events == POLLIN)
+	    ev.events |= EPOLLEXCLUSIVE;
+	ev.data.u32 = (uint32_t) i;
+	if (epoll_ctl(epfd, EPOLL_CTL_ADD, pfd[i].fd, &ev) < 0) {
+	    (void) close(epfd);
+	    return (-2);			/* e.g. a regular file: use poll */
+	}
+    }
+    got = mymalloc(sizeof(*got) * (size_t) (npfd > 0 ? npfd : 1));
+    n = epoll_wait(epfd, got, npfd > 0 ? npfd : 1, timeout);
+    if (n < 0)
+	n = -1;					/* errno from epoll_wait */
+    for (j = 0; j < n; j++) {
+	i = (int) got[j].data.u32;
+	pfd[i].revents = ((got[j].events & EPOLLIN) ? POLLIN : 0)
+	    | ((got[j].events & EPOLLOUT) ? POLLOUT : 0)
+	    | ((got[j].events & EPOLLERR) ? POLLERR : 0)
+	    | ((got[j].events & EPOLLHUP) ? POLLHUP : 0);
+    }
+    i = errno;
+    myfree(got);
+    (void) close(epfd);
+    errno = i;
+    return (n);
+}
+
 /* event_dispatch_fd - call the callbacks for one polled descriptor */
 
 static void event_dispatch_fd(const struct pollfd *pfd, unsigned long gen)
@@ -227,6 +294,8 @@ static void event_dispatch_fd(const struct pollfd *pfd, unsigned long gen)
 void    event_loop(long max_wait_ms)
 {
     int     npfd = 0;
+    int     nexcl = 0;
+    int     timeout;
     int     fd;
     int     n;
     int     i;
@@ -255,10 +324,14 @@ void    event_loop(long max_wait_ms)
 	    event_pfd[npfd].revents = 0;
 	    event_pfd_gen[npfd] = event_fds[fd].gen;
 	    npfd++;
+	    nexcl += (event_exclusive_used && event_fds[fd].exclusive);
 	}
     }
-    if ((n = poll(event_pfd, (nfds_t) npfd,
-		  event_poll_timeout(max_wait_ms, event_now_ms()))) < 0) {
+    timeout = event_poll_timeout(max_wait_ms, event_now_ms());
+    n = (nexcl > 0 ? event_epoll_wait(event_pfd, npfd, timeout) : -2);
+    if (n == -2)
+	n = poll(event_pfd, (nfds_t) npfd, timeout);
+    if (n < 0) {
 	if (errno == EINTR)
 	    return;
 	msg_panic("event_loop: poll: %s", strerror(errno));

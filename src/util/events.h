@@ -17,6 +17,13 @@
 /*	call fn whenever fd is readable/writable, until
 /*	event_disable_readwrite(fd). A descriptor has at most one read and
 /*	one write callback; enabling again replaces it.
+/*	event_enable_read_exclusive(fd, fn, ctx) is event_enable_read() for
+/*	a listening socket that several processes wait on: while any such
+/*	descriptor is enabled, event_loop() waits with a fresh epoll
+/*	instance (Linux) that registers it with EPOLLEXCLUSIVE, so that a
+/*	new connection wakes one waiting process instead of all of them
+/*	(each of which would try accept() and lose); elsewhere, or when
+/*	epoll refuses a descriptor, it waits with poll() as always.
 /*	event_request_timer(fn, ctx, delay_ms) calls fn once after delay_ms
 /*	milliseconds; a second request for the same (fn, ctx) pair moves
 /*	the deadline. event_cancel_timer(fn, ctx) cancels it.
@@ -37,6 +44,7 @@
 typedef void (*event_fn) (int, void *);
 
 extern void event_enable_read(int, event_fn, void *);
+extern void event_enable_read_exclusive(int, event_fn, void *);
 extern void event_enable_write(int, event_fn, void *);
 extern void event_disable_readwrite(int);
 extern void event_request_timer(event_fn, void *, long);

@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <errno.h>
+#include <poll.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +36,8 @@ int     msg_verbose;
 static char msg_prog[64] = "dromos";
 static char msg_sysname[64] = "dromos";
 static char msg_host[256] = "localhost";
+#define MSG_LOGD_WAIT_MS	5000	/* most a line waits for logd */
+
 static int msg_to_stderr = 1;
 static int msg_stderr_full = 0;
 static int msg_to_syslog = 0;
@@ -242,6 +245,34 @@ static void msg_to_stderr_sink(int level, const char *text)
     msg_write_all(2, rec, len);
 }
 
+/*
+ * msg_logd_send - one record to logd. The kernel queues only a few
+ * datagrams for a local socket (net.unix.max_dgram_qlen, often 10), so a
+ * burst of lines can find the queue full: then wait, boundedly, for logd
+ * to catch up instead of dropping the line.
+ */
+
+static int msg_logd_send(const char *rec, size_t len)
+{
+    struct pollfd pfd;
+    int     waited_ms = 0;
+
+    for (;;) {
+	if (send(msg_logd_sock, rec, len, MSG_DONTWAIT | MSG_NOSIGNAL)
+	    == (ssize_t) len)
+	    return (0);
+	if ((errno != EAGAIN && errno != EWOULDBLOCK && errno != ENOBUFS
+	     && errno != EINTR) || waited_ms >= MSG_LOGD_WAIT_MS)
+	    return (-1);
+	pfd.fd = msg_logd_sock;
+	pfd.events = POLLOUT;
+	pfd.revents = 0;
+	if (poll(&pfd, 1, 100) < 0 && errno != EINTR)
+	    return (-1);
+	waited_ms += 100;
+    }
+}
+
 static void msg_emit(int level, const char *text)
 {
     char    rec[MSG_REC_MAX];
@@ -251,7 +282,7 @@ static void msg_emit(int level, const char *text)
 
     if (msg_logd_sock >= 0) {
 	len = msg_format_record(rec, sizeof(rec), msg_severity[level], text);
-	if (send(msg_logd_sock, rec, len, MSG_DONTWAIT | MSG_NOSIGNAL) == (ssize_t) len) {
+	if (msg_logd_send(rec, len) == 0) {
 	    if (msg_logd_failed) {
 		msg_logd_failed = 0;
 	    }

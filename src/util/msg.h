@@ -28,9 +28,11 @@
 /* .IP logd
 /*	msg_logd_init(path, why) connects a datagram socket to the dromos
 /*	log service (normally $queue_directory/public/dromlog) and sends
-/*	each record there. Call it before chroot. When a send fails, the
-/*	record goes to stderr and syslog instead, preceded once by a
-/*	warning that says so; nothing is lost silently.
+/*	each record there. Call it before chroot. When the socket's queue
+/*	is full (the kernel queues few datagrams: net.unix.max_dgram_qlen)
+/*	the sender waits for logd, up to 5 seconds a record. When a send
+/*	fails, the record goes to stderr and syslog instead, preceded once
+/*	by a warning that says so; nothing is lost silently.
 /* .PP
 /*	msg_init() sets the program name (default: basename of argv[0]).
 /*	msg_set_syslog_name() sets the "dromos" part; msg_set_hostname()

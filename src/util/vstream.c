@@ -55,7 +55,7 @@
 #include <vstring.h>
 #include <vstream.h>
 
-#define VSTREAM_BUFSIZE	8192
+#define VSTREAM_BUFSIZE	65536
 
 struct vstream {
     int     fd;

@@ -9,11 +9,15 @@
 /*	Descriptor readiness (read, write, hang-up), timer order and
 /*	deadlines, timer move and cancel, and re-entrancy: callbacks that
 /*	disable other descriptors, re-arm themselves, or add descriptors
-/*	and timers during dispatch.
+/*	and timers during dispatch. A listening socket that three children
+/*	wait on: a connection wakes all three with event_enable_read(),
+/*	one with event_enable_read_exclusive().
 /* DIAGNOSTICS
 /*	cmocka output.
 /*--*/
 #include <sys/socket.h>
+#include <netinet/in.h>
+#include <stdint.h>
 #include <sys/wait.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -257,6 +261,93 @@ static void bad_fd(void *arg)
     event_enable_read(-1, read_cb, (void *) 0);
 }
 
+/* Exclusive listening sockets: one connection wakes one waiting child. */
+
+static int excl_woken;
+
+static void excl_accept(int event, void *ctx)
+{
+    int     fd;
+
+    /*
+     * Accept late, so that the connection stays waiting meanwhile: every
+     * child that the kernel woke sees it.
+     */
+    usleep(300000);
+    fd = accept4((int) (intptr_t) ctx, 0, 0, SOCK_NONBLOCK);
+
+    excl_woken = (fd >= 0 ? 2 : 1);		/* 2: won, 1: woke and lost */
+    if (fd >= 0)
+	(void) close(fd);
+}
+
+/* excl_run - children wait on one listener; count wakeups and winners */
+
+static void excl_run(int exclusive, int *woken, int *won)
+{
+    struct sockaddr_in sin;
+    socklen_t len = sizeof(sin);
+    int     lfd;
+    int     cfd;
+    int     report[2];
+    pid_t   pids[3];
+    char    c;
+    int     i;
+
+    lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    assert_true(lfd >= 0);
+    memset(&sin, 0, sizeof(sin));
+    sin.sin_family = AF_INET;
+    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(bind(lfd, (struct sockaddr *) &sin, sizeof(sin)), 0);
+    assert_int_equal(listen(lfd, 10), 0);
+    assert_int_equal(getsockname(lfd, (struct sockaddr *) &sin, &len), 0);
+    assert_int_equal(pipe(report), 0);
+    for (i = 0; i < 3; i++) {
+	if ((pids[i] = fork()) == 0) {
+	    if (exclusive)
+		event_enable_read_exclusive(lfd, excl_accept,
+					    (void *) (intptr_t) lfd);
+	    else
+		event_enable_read(lfd, excl_accept, (void *) (intptr_t) lfd);
+	    event_loop(1500);
+	    c = (char) ('0' + excl_woken);
+	    _exit(write(report[1], &c, 1) == 1 ? 0 : 1);
+	}
+	assert_true(pids[i] > 0);
+    }
+    usleep(300000);				/* all three are waiting */
+    cfd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_int_equal(connect(cfd, (struct sockaddr *) &sin, sizeof(sin)), 0);
+    *woken = *won = 0;
+    for (i = 0; i < 3; i++) {
+	assert_int_equal(read(report[0], &c, 1), 1);
+	*woken += (c != '0');
+	*won += (c == '2');
+    }
+    for (i = 0; i < 3; i++)
+	(void) waitpid(pids[i], (int *) 0, 0);
+    (void) close(cfd);
+    (void) close(lfd);
+    (void) close(report[0]);
+    (void) close(report[1]);
+}
+
+static void test_exclusive_wakes_one(void **state)
+{
+    int     woken;
+    int     won;
+
+    /* Plain: every waiting child wakes, one wins the accept. */
+    excl_run(0, &woken, &won);
+    assert_int_equal(won, 1);
+    assert_int_equal(woken, 3);
+    /* Exclusive: one child wakes, and it wins. */
+    excl_run(1, &woken, &won);
+    assert_int_equal(won, 1);
+    assert_int_equal(woken, 1);
+}
+
 static void test_panic_bad_fd(void **state)
 {
     struct vstring *err = vstring_alloc(100);
@@ -275,6 +366,7 @@ int     main(void)
 	cmocka_unit_test(test_pipe_hangup),
 	cmocka_unit_test(test_timers),
 	cmocka_unit_test(test_reentrancy),
+	cmocka_unit_test(test_exclusive_wakes_one),
 	cmocka_unit_test(test_panic_bad_fd),
     };
 

@@ -15,6 +15,7 @@
 /*	cmocka output.
 /*--*/
 #include <sys/socket.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -271,6 +272,39 @@ static void test_logd(void **state)
     vstring_sprintf(re, "%smx1 dromos/testprog\\[%ld\\]: warning: to logd 1\\?$",
 		    STAMP_RE, (long) getpid());
     assert_matches(buf, vstring_str(re));
+
+    /*
+     * A burst longer than the kernel's datagram queue: the sender waits
+     * for a slow reader; every record arrives, none goes to stderr.
+     */
+    {
+	int     report[2];
+	pid_t   pid;
+	int     got = 0;
+	int     i;
+
+	assert_int_equal(pipe(report), 0);
+	if ((pid = fork()) == 0) {
+	    struct pollfd pfd = {fd, POLLIN, 0};
+
+	    usleep(300000);
+	    while (got < 40 && poll(&pfd, 1, 3000) > 0
+		   && recv(fd, buf, sizeof(buf), 0) > 0)
+		got++;
+	    _exit(write(report[1], &got, sizeof(got)) == sizeof(got) ? 0 : 1);
+	}
+	assert_true(pid > 0);
+	capture_start(&cap, dir);
+	for (i = 0; i < 40; i++)
+	    msg_info("burst record %d", i);
+	capture_end(&cap, out);
+	assert_int_equal(vstring_len(out), 0);
+	assert_int_equal(read(report[0], &got, sizeof(got)), sizeof(got));
+	assert_int_equal(got, 40);
+	(void) waitpid(pid, (int *) 0, 0);
+	(void) close(report[0]);
+	(void) close(report[1]);
+    }
 
     /* Service gone: one warning, then the records, on stderr. */
     close(fd);
