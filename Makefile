@@ -24,8 +24,8 @@ export SANITIZE prefix
 
 # Folders in link order: libraries first, then programs.
 LIBDIRS	= src/util src/global src/master
-PROGDIRS = src/logd src/dromconf src/dromos src/qmgr src/local src/smtpd \
-	   src/cleanup
+PROGDIRS = src/logd src/dromconf src/drommap src/dromos src/qmgr src/local \
+	   src/smtpd src/cleanup src/proxymap
 DIRS	= $(LIBDIRS) $(PROGDIRS)
 
 BUILDDEFS = src/global/mail_build.h
@@ -79,9 +79,9 @@ install: build
 # Program pages are generated from the man-page header of each program's
 # main source file; tests/docs fails when a committed page is stale.
 PROGRAM_SOURCES = src/master/master.c src/logd/logd.c src/dromos/dromos.c \
-		  src/dromconf/dromconf.c \
+		  src/dromconf/dromconf.c src/drommap/drommap.c \
 		  src/qmgr/qmgr.c src/local/local.c src/smtpd/smtpd.c \
-		  src/cleanup/cleanup.c
+		  src/cleanup/cleanup.c src/proxymap/proxymap.c
 
 html:
 	@for s in $(PROGRAM_SOURCES); do n=$$(basename $$s .c); \

@@ -164,6 +164,7 @@
 
 #include <attr.h>
 #include <cleanup_clnt.h>
+#include <qfile.h>
 #include <mail_params.h>
 #include <mail_server.h>
 
@@ -248,10 +249,32 @@ static int cleanup_one(struct cleanup_state *state)
 	(void) cleanup_reply(state);
 	return (ret == CLEANUP_READ_BAD ? -1 : 0);
     }
+    if (state->act_discard) {
+	/* DISCARD: the client hears "queued"; the file goes. */
+	msg_info("%s: discard: %s", STR(state->queue_id), state->act_discard);
+	if (qfile_remove(QFILE_INCOMING, STR(state->queue_id), state->why) < 0)
+	    msg_warn("%s: cannot remove the discarded queue file: %s",
+		     STR(state->queue_id), STR(state->why));
+    } else if (state->act_hold) {
+	/* HOLD: into hold/ (synced) before the client hears "queued". */
+	if (qfile_move(QFILE_INCOMING, QFILE_HOLD, STR(state->queue_id),
+		       state->why) < 0) {
+	    msg_warn("%s: cannot move the queue file to %s: %s",
+		     STR(state->queue_id), QFILE_HOLD, STR(state->why));
+	    state->status |= CLEANUP_STAT_WRITE;
+	    vstring_strcpy(state->reason, "queue file write error");
+	    (void) qfile_remove(QFILE_INCOMING, STR(state->queue_id),
+				state->why);
+	    (void) cleanup_reply(state);
+	    return (0);
+	}
+	msg_info("%s: hold: %s", STR(state->queue_id), state->act_hold);
+    }
     if (cleanup_reply(state) < 0)
 	msg_info("%s: client went away before the reply; the message is "
 		 "queued", STR(state->queue_id));
-    cleanup_notify_qmgr(STR(state->queue_id));
+    if (!state->act_discard && !state->act_hold)
+	cleanup_notify_qmgr(STR(state->queue_id));
     return (0);
 }
 

@@ -131,6 +131,10 @@ struct cleanup_state {
     int     orcpt_pending;		/* an O record waits for its R */
     off_t   client_size;		/* content bytes from the client */
     struct cleanup_header *hdr;		/* header processor */
+    char   *act_hold;			/* smtpd: HOLD (why) */
+    char   *act_discard;		/* smtpd: DISCARD (why) */
+    char   *act_redirect;		/* smtpd: REDIRECT address */
+    struct vstring *act_prepend;	/* smtpd: PREPEND headers, "\n" each */
 };
 
 extern struct cleanup_state *cleanup_state_alloc(struct vstream *);

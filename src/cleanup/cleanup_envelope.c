@@ -100,6 +100,25 @@ int     cleanup_read_record(struct cleanup_state *state)
     }
 }
 
+/* cleanup_attr_prepend - "Name: value", a name of printable ASCII */
+
+static void cleanup_attr_prepend(struct cleanup_state *state,
+				         const char *value)
+{
+    const char *cp;
+
+    for (cp = value; *cp && *cp != ':'; cp++)
+	if ((unsigned char) *cp <= 32 || (unsigned char) *cp >= 127)
+	    break;
+    if (cp == value || *cp != ':') {
+	msg_warn("%s: ignoring a malformed header to prepend: %.100s",
+		 STR(state->queue_id), value);
+	return;
+    }
+    vstring_appends(state->act_prepend, value);
+    vstring_appendc(state->act_prepend, '\n');
+}
+
 /* cleanup_attr - keep the attributes the Received: header uses */
 
 static void cleanup_attr(struct cleanup_state *state, const char *name,
@@ -116,7 +135,16 @@ static void cleanup_attr(struct cleanup_state *state, const char *name,
 	slot = &state->client_addr;
     else if (strcmp(name, "protocol") == 0)
 	slot = &state->protocol;
-    else if (strcmp(name, "uid") == 0) {
+    else if (strcmp(name, "action_hold") == 0)
+	slot = &state->act_hold;
+    else if (strcmp(name, "action_discard") == 0)
+	slot = &state->act_discard;
+    else if (strcmp(name, "action_redirect") == 0)
+	slot = &state->act_redirect;
+    else if (strcmp(name, "action_prepend") == 0) {
+	cleanup_attr_prepend(state, value);
+	return;
+    } else if (strcmp(name, "uid") == 0) {
 	if (str_to_long(value, &num, (struct vstring *) 0) == 0 && num >= 0)
 	    state->uid = num;
 	return;
@@ -214,7 +242,8 @@ int     cleanup_envelope(struct cleanup_state *state)
 		return (CLEANUP_READ_BAD);
 	    }
 	    state->orcpt_pending = 1;
-	    cleanup_out_rec(state, type, STR(buf), LEN(buf));
+	    if (state->act_redirect == 0)
+		cleanup_out_rec(state, type, STR(buf), LEN(buf));
 	    break;
 	case REC_TYPE_RCPT:
 	    if (state->sender == 0) {
@@ -228,6 +257,16 @@ int     cleanup_envelope(struct cleanup_state *state)
 	    state->rcpt_count++;
 	    if (state->first_rcpt == 0)
 		state->first_rcpt = mystrdup(STR(buf));
+	    if (state->act_redirect != 0) {
+		/* REDIRECT: one recipient replaces all; the first is ORCPT. */
+		if (state->rcpt_count > 1) {
+		    state->rcpt_count--;	/* Z counts what is written */
+		    break;
+		}
+		cleanup_out_rec(state, REC_TYPE_ORCP, STR(buf), LEN(buf));
+		vstring_strcpy(buf, state->act_redirect);
+		cleanup_qualify(buf);
+	    }
 	    vstring_sprintf(state->temp, "%c", REC_RCPT_TODO);
 	    vstring_append(state->temp, STR(buf), LEN(buf));
 	    cleanup_out_rec(state, type, STR(state->temp), LEN(state->temp));

@@ -80,6 +80,10 @@ static void cleanup_message_start(struct cleanup_state *state)
     r.rcpt = state->rcpt_count == 1 ? state->first_rcpt : 0;
     r.date = STR(date);
     r.uid = state->uid;
+    /* smtpd's PREPEND headers go above our Received: header. */
+    if (LEN(state->act_prepend) > 0)
+	cleanup_header_prepend(state->hdr, STR(state->act_prepend),
+			       LEN(state->act_prepend));
     cleanup_header_received(state->temp, &r);
     cleanup_header_prepend(state->hdr, STR(state->temp), LEN(state->temp));
     vstring_free(&date);

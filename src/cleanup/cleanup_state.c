@@ -41,6 +41,7 @@ struct cleanup_state *cleanup_state_alloc(struct vstream *client)
     state->out = vstring_alloc(8192);
     state->why = vstring_alloc(100);
     state->temp = vstring_alloc(256);
+    state->act_prepend = vstring_alloc(10);
     state->fd = -1;
     state->uid = -1;
     return (state);
@@ -71,6 +72,11 @@ void    cleanup_state_reset(struct cleanup_state *state)
     state->orcpt_pending = 0;
     state->client_size = 0;
     cleanup_header_free(&state->hdr);
+    myfree(state->act_hold);
+    myfree(state->act_discard);
+    myfree(state->act_redirect);
+    state->act_hold = state->act_discard = state->act_redirect = 0;
+    vstring_reset(state->act_prepend);
 }
 
 /* cleanup_state_free - destroy */
@@ -88,6 +94,7 @@ void    cleanup_state_free(struct cleanup_state **statep)
     vstring_free(&state->out);
     vstring_free(&state->why);
     vstring_free(&state->temp);
+    vstring_free(&state->act_prepend);
     myfree(state);
     *statep = 0;
 }

@@ -54,6 +54,13 @@
 /*	then ends at the first blank.
 /* .IP MAIL_ADDR_FLAG_NODOMAIN
 /*	accept a local part without "@domain" (as in "<postmaster>").
+/* .IP MAIL_ADDR_FLAG_LENIENT
+/*	(strict_rfc821_envelopes = no) also accept an unquoted local part
+/*	with "@" in it (the domain is what follows the last "@":
+/*	"user@elsewhere@here") and one trailing dot after the domain
+/*	("user@example.com."), as clients and relay probes send them; the
+/*	address is kept as sent, and the relay checks see what it really
+/*	asks for.
 /* .PP
 /*	mail_addr_split() splits a parsed address at its last "@" outside
 /*	a quoted string into local and domain (domain empty when there is
@@ -202,12 +209,24 @@ static const char *mail_addr_mailbox(const char *cp, const char *end,
 	}
 	cp++;
     } else {
+	const char *last_at = 0;
+
+	/* Lenient: the local part runs to the last "@" of the mailbox. */
+	if (flags & MAIL_ADDR_FLAG_LENIENT) {
+	    const char *scan;
+
+	    for (scan = cp; scan < end && *scan != '>' && *scan != ' '
+		 && *scan != '\t' && *scan != '"'; scan++)
+		if (*scan == '@')
+		    last_at = scan;
+	}
 	for (/* void */ ; cp < end; cp++) {
 	    if (*cp == '.') {
 		if (need_atom)
 		    break;
 		need_atom = 1;
-	    } else if (mail_addr_atext((unsigned char) *cp)) {
+	    } else if (mail_addr_atext((unsigned char) *cp)
+		       || (*cp == '@' && cp < last_at)) {
 		need_atom = 0;
 	    } else {
 		break;
@@ -251,7 +270,10 @@ static const char *mail_addr_mailbox(const char *cp, const char *end,
 			    || *cp == '-' || *cp == '.'))
 	    cp++;
     }
-    if (!mail_addr_domain_valid(dom, (size_t) (cp - dom))) {
+    if (!mail_addr_domain_valid(dom, (size_t) (cp - dom))
+	&& !((flags & MAIL_ADDR_FLAG_LENIENT) && cp - dom > 1
+	     && cp[-1] == '.' && cp[-2] != '.'
+	     && mail_addr_domain_valid(dom, (size_t) (cp - dom - 1)))) {
 	vstring_strcpy(why, "bad domain");
 	return (0);
     }

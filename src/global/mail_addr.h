@@ -18,6 +18,7 @@ struct vstring;
 #define MAIL_ADDR_FLAG_NULL_OK	(1<<0)	/* "<>" is allowed (reverse-path) */
 #define MAIL_ADDR_FLAG_BARE_OK	(1<<1)	/* angle brackets may be missing */
 #define MAIL_ADDR_FLAG_NODOMAIN	(1<<2)	/* "local" without "@domain" is ok */
+#define MAIL_ADDR_FLAG_LENIENT	(1<<3)	/* "a@b@c", "a@b." (not strict) */
 
 #define MAIL_ADDR_LOCAL_MAX	64	/* RFC 5321 4.5.3.1.1 */
 #define MAIL_ADDR_DOMAIN_MAX	255	/* RFC 5321 4.5.3.1.2 */

@@ -42,8 +42,9 @@
 /* .IP "Unknown parameters"
 /*	A name that is not in mail_param_table[] is a warning ("FILE, line
 /*	N: unknown parameter "name"") unless another value in main.cf (or
-/*	a built-in default) refers to it as $name: such a user-defined
-/*	parameter is legal, as in Postfix. Names set only by
+/*	a built-in default) refers to it as $name, or it is named in
+/*	smtpd_restriction_classes: such a user-defined parameter is legal,
+/*	as in Postfix. Names set only by
 /*	mail_conf_override() are not checked here (master_conf warns about
 /*	unknown -o names).
 /* .IP "References"
@@ -201,6 +202,24 @@ static int mail_conf_refers(const char *value, const char *name)
     return (0);
 }
 
+/* mail_conf_word_in - is name one of the words of list (", \t" separated) */
+
+static int mail_conf_word_in(const char *list, const char *name)
+{
+    size_t  len = strlen(name);
+    const char *cp = list;
+    size_t  n;
+
+    while (*cp) {
+	cp += strspn(cp, ", \t");
+	n = strcspn(cp, ", \t");
+	if (n == len && n > 0 && strncmp(cp, name, n) == 0)
+	    return (1);
+	cp += n;
+    }
+    return (0);
+}
+
 /* mail_conf_is_referenced - does any other setting or default use name */
 
 static int mail_conf_is_referenced(struct htable_info **list, const char *name)
@@ -216,6 +235,12 @@ static int mail_conf_is_referenced(struct htable_info **list, const char *name)
     }
     for (p = mail_param_table; p->name; p++)
 	if (mail_conf_refers(p->defval, name))
+	    return (1);
+    /* A restriction class is a parameter that the administrator names. */
+    for (ip = list; *ip; ip++)
+	if (strcmp((*ip)->key, VAR_SMTPD_REST_CLASSES) == 0
+	    && mail_conf_word_in(((struct mail_conf_ent *) (*ip)->value)->value,
+				 name))
 	    return (1);
     return (0);
 }

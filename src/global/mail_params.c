@@ -98,6 +98,46 @@ long    var_local_dest_conc;
 long    var_local_batch_limit;
 char   *var_home_mailbox;
 char   *var_mail_spool_dir;
+char   *var_alias_maps;
+char   *var_alias_db;
+char   *var_allow_commands;
+char   *var_allow_files;
+char   *var_default_privs;
+char   *var_forward_path;
+char   *var_rcpt_delim;
+int     var_exp_owner_alias;
+long    var_command_maxtime;
+int     var_strict_rfc821;
+char   *var_smtpd_client_restr;
+char   *var_smtpd_helo_restr;
+char   *var_smtpd_sender_restr;
+char   *var_smtpd_relay_restr;
+char   *var_smtpd_rcpt_restr;
+char   *var_smtpd_data_restr;
+char   *var_smtpd_eod_restr;
+char   *var_smtpd_rest_classes;
+int     var_smtpd_delay_reject;
+int     var_smtpd_rej_unl_rcpt;
+int     var_smtpd_rej_unl_sender;
+char   *var_smtpd_null_key;
+char   *var_mynetworks;
+char   *var_mynetworks_style;
+char   *var_relay_domains;
+char   *var_relay_rcpt_maps;
+char   *var_proxy_interfaces;
+char   *var_local_rcpt_maps;
+char   *var_par_dom_match;
+long    var_access_map_code;
+long    var_access_map_defer_code;
+long    var_relay_code;
+long    var_local_rcpt_code;
+long    var_relay_rcpt_code;
+long    var_unk_client_code;
+long    var_bad_name_code;
+long    var_non_fqdn_code;
+long    var_reject_code;
+long    var_defer_code;
+char   *var_proxy_read_maps;
 
 #define STR(name, def, flags, descr, var) \
 	{ name, MAIL_PARAM_STR, def, 0, 0, flags, descr, var }
@@ -110,12 +150,33 @@ char   *var_mail_spool_dir;
 #define WEEK	(7 * DAY)
 
 const struct mail_param mail_param_table[] = {
+    INT(VAR_ACCESS_MAP_DEFER_CODE, DEF_ACCESS_MAP_DEFER_CODE, 400, 599,
+	"The SMTP code for DEFER in an access table.",
+	&var_access_map_defer_code),
+    INT(VAR_ACCESS_MAP_CODE, DEF_ACCESS_MAP_CODE, 400, 599,
+	"The SMTP code for REJECT in an access table.",
+	&var_access_map_code),
+    STR(VAR_ALIAS_DB, DEF_ALIAS_DB, 0,
+	"The alias files that newaliases (drommap -a) builds: type:name, the text source being name.",
+	&var_alias_db),
+    STR(VAR_ALIAS_MAPS, DEF_ALIAS_MAPS, 0,
+	"The tables local looks alias names up in, in order (the first table with the name wins).",
+	&var_alias_maps),
+    STR(VAR_ALLOW_COMMANDS, DEF_ALLOW_COMMANDS, 0,
+	"Where local may deliver to |command: any of alias, forward, include.",
+	&var_allow_commands),
+    STR(VAR_ALLOW_FILES, DEF_ALLOW_FILES, 0,
+	"Where local may deliver to /file/name: any of alias, forward, include.",
+	&var_allow_files),
     {VAR_CHROOT_REFRESH, MAIL_PARAM_BOOL, DEF_CHROOT_REFRESH, 0, 0, 0,
 	"Whether dromos start first copies the chroot's etc/ files (resolv.conf, hosts, ...) from the system.",
     &var_chroot_refresh},
     STR(VAR_COMMAND_DIR, DEF_COMMAND_DIR, MAIL_PARAM_F_BUILD,
 	"The folder with the administrator commands (dromos, dromconf).",
 	&var_command_dir),
+    TIME(VAR_COMMAND_MAXTIME, DEF_COMMAND_MAXTIME, 1, WEEK,
+	 "How long a command run for an alias or .forward may take; then it is killed and the delivery deferred.",
+	 &var_command_maxtime),
     STR(VAR_CONFIG_DIR, DEF_CONFIG_DIR, MAIL_PARAM_F_BUILD,
 	"The folder with main.cf and master.cf: the -c option or MAIL_CONFIG when given.",
 	&var_config_dir),
@@ -128,12 +189,24 @@ const struct mail_param mail_param_table[] = {
     STR(VAR_DATA_DIR, DEF_DATA_DIR, MAIL_PARAM_F_BUILD,
 	"The folder, owned by mail_owner, with data that must survive restarts.",
 	&var_data_dir),
+    STR(VAR_DEFAULT_PRIVS, DEF_DEFAULT_PRIVS, 0,
+	"The user that runs commands and file deliveries for aliases when the alias file belongs to root; never root.",
+	&var_default_privs),
     INT(VAR_PROC_LIMIT, DEF_PROC_LIMIT, 1, 100000,
 	"The most processes of one service at once, where master.cf says \"-\".",
 	&var_proc_limit),
+    INT(VAR_DEFER_CODE, DEF_DEFER_CODE, 400, 599,
+	"The SMTP code for the defer step.",
+	&var_defer_code),
     {VAR_DISABLE_VRFY, MAIL_PARAM_BOOL, DEF_DISABLE_VRFY, 0, 0, 0,
 	"Whether VRFY is disabled (answered with 252 and no information about users).",
     &var_disable_vrfy},
+    {VAR_EXP_OWNER_ALIAS, MAIL_PARAM_BOOL, DEF_EXP_OWNER_ALIAS, 0, 0, 0,
+	"Whether the envelope sender for an alias with an owner-NAME alias is the owner alias's expansion instead of owner-NAME@$myhostname.",
+    &var_exp_owner_alias},
+    STR(VAR_FORWARD_PATH, DEF_FORWARD_PATH, 0,
+	"The .forward files local looks for, in order; $user, $home, $shell, $recipient, $extension, $domain, $local and $recipient_delimiter are the recipient's.",
+	&var_forward_path),
     INT(VAR_HEADER_LIMIT, DEF_HEADER_LIMIT, 1024, LONG_MAX,
 	"The most bytes of one message header; the rest of a longer header goes to the body.",
 	&var_header_limit),
@@ -152,6 +225,9 @@ const struct mail_param mail_param_table[] = {
     STR(VAR_INET_PROTOCOLS, DEF_INET_PROTOCOLS, 0,
 	"The IP versions to use: all, ipv4 or ipv6.",
 	&var_inet_protocols),
+    INT(VAR_BAD_NAME_CODE, DEF_BAD_NAME_CODE, 400, 599,
+	"The SMTP code for reject_invalid_helo_hostname.",
+	&var_bad_name_code),
     TIME(VAR_IPC_TIMEOUT, DEF_IPC_TIMEOUT, 1, WEEK,
 	"How long a daemon waits for another dromos daemon on an internal socket.",
 	&var_ipc_timeout),
@@ -164,6 +240,9 @@ const struct mail_param mail_param_table[] = {
     INT(VAR_LOCAL_DEST_CONC, DEF_LOCAL_DEST_CONC, 1, 1000,
 	"The most local delivery processes that qmgr keeps busy for one recipient at once.",
 	&var_local_dest_conc),
+    STR(VAR_LOCAL_RCPT_MAPS, DEF_LOCAL_RCPT_MAPS, 0,
+	"Tables of the valid recipients in mydestination (the local part, or the whole address), read through proxymap; empty: accept every local part.",
+	&var_local_rcpt_maps),
     STR(VAR_MAIL_NAME, DEF_MAIL_NAME, 0,
 	"The mail system name shown in the SMTP greeting and in Received: headers.",
 	&var_mail_name),
@@ -203,15 +282,48 @@ const struct mail_param mail_param_table[] = {
     STR(VAR_MYHOSTNAME, "", MAIL_PARAM_F_COMPUTED,
 	"This host's fully-qualified name: the system host name, made fully qualified.",
 	&var_myhostname),
+    STR(VAR_MYNETWORKS, DEF_MYNETWORKS, 0,
+	"Trusted client networks (permit_mynetworks): addresses, CIDR networks, /file names and type:table lookups; empty: computed from mynetworks_style.",
+	&var_mynetworks),
+    STR(VAR_MYNETWORKS_STYLE, DEF_MYNETWORKS_STYLE, 0,
+	"How an empty mynetworks is computed: host (the addresses of this host only), subnet (the subnets of its interfaces) or class (their class A/B/C networks).",
+	&var_mynetworks_style),
     STR(VAR_MYORIGIN, DEF_MYORIGIN, 0,
 	"The domain that locally posted mail appears to come from.",
 	&var_myorigin),
+    INT(VAR_NON_FQDN_CODE, DEF_NON_FQDN_CODE, 400, 599,
+	"The SMTP code for reject_non_fqdn_helo_hostname, reject_non_fqdn_sender and reject_non_fqdn_recipient.",
+	&var_non_fqdn_code),
+    STR(VAR_PAR_DOM_MATCH, DEF_PAR_DOM_MATCH, 0,
+	"Features in which a domain name also matches its subdomains (elsewhere write .domain for subdomains).",
+	&var_par_dom_match),
+    STR(VAR_PROXY_INTERFACES, DEF_PROXY_INTERFACES, 0,
+	"Addresses this host receives mail on through a proxy or NAT; user@[address] is local for them as for inet_interfaces.",
+	&var_proxy_interfaces),
+    STR(VAR_PROXY_READ_MAPS, DEF_PROXY_READ_MAPS, 0,
+	"The tables proxymap may open for other daemons, named proxy:type:name (other words are ignored).",
+	&var_proxy_read_maps),
     STR(VAR_QUEUE_DIR, DEF_QUEUE_DIR, MAIL_PARAM_F_BUILD,
 	"The folder with the mail queue and the daemons' sockets; the chroot jail.",
 	&var_queue_dir),
     TIME(VAR_QUEUE_RUN_DELAY, DEF_QUEUE_RUN_DELAY, 1, WEEK,
 	"How often qmgr scans the deferred queue.",
 	&var_queue_run_delay),
+    STR(VAR_RCPT_DELIM, DEF_RCPT_DELIM, 0,
+	"The characters that separate a user name from an address extension (bob+tag); empty: none.",
+	&var_rcpt_delim),
+    INT(VAR_REJECT_CODE, DEF_REJECT_CODE, 400, 599,
+	"The SMTP code for the reject step.",
+	&var_reject_code),
+    STR(VAR_RELAY_DOMAINS, DEF_RELAY_DOMAINS, 0,
+	"Domains (names, /file names, type:table) that this host relays mail to from any client; subdomains match as parent_domain_matches_subdomains says.",
+	&var_relay_domains),
+    INT(VAR_RELAY_CODE, DEF_RELAY_CODE, 400, 599,
+	"The SMTP code for reject_unauth_destination.",
+	&var_relay_code),
+    STR(VAR_RELAY_RCPT_MAPS, DEF_RELAY_RCPT_MAPS, 0,
+	"Tables of the valid recipients in relay_domains; empty: every address there is accepted.",
+	&var_relay_rcpt_maps),
     TIME(VAR_THROTTLE_MIN, DEF_THROTTLE_MIN, 1, DAY,
 	 "How long master waits before restarting a crashed service the first time.",
 	 &var_throttle_min),
@@ -224,6 +336,18 @@ const struct mail_param mail_param_table[] = {
     STR(VAR_SMTPD_BANNER, DEF_SMTPD_BANNER, 0,
 	"The text after 220 in the SMTP greeting; it must begin with $myhostname.",
 	&var_smtpd_banner),
+    STR(VAR_SMTPD_CLIENT_RESTR, DEF_SMTPD_CLIENT_RESTR, 0,
+	"Restrictions on the client host (name and address), evaluated at RCPT time when smtpd_delay_reject = yes.",
+	&var_smtpd_client_restr),
+    STR(VAR_SMTPD_DATA_RESTR, DEF_SMTPD_DATA_RESTR, 0,
+	"Restrictions at the DATA command (all recipients known).",
+	&var_smtpd_data_restr),
+    {VAR_SMTPD_DELAY_REJECT, MAIL_PARAM_BOOL, DEF_SMTPD_DELAY_REJECT, 0, 0, 0,
+	"Evaluate client, HELO and sender restrictions at RCPT TO instead of at connect, HELO and MAIL FROM (the reject then names the recipient and is logged with it).",
+    &var_smtpd_delay_reject},
+    STR(VAR_SMTPD_EOD_RESTR, DEF_SMTPD_EOD_RESTR, 0,
+	"Restrictions after the end of the message content, before cleanup commits it.",
+	&var_smtpd_eod_restr),
     TIME(VAR_SMTPD_ERR_SLEEP, DEF_SMTPD_ERR_SLEEP, 0, DAY,
 	"The delay before each reply once a client passed smtpd_soft_error_limit.",
 	&var_smtpd_err_sleep),
@@ -233,9 +357,33 @@ const struct mail_param mail_param_table[] = {
     INT(VAR_SMTPD_HARD_ERLIM, DEF_SMTPD_HARD_ERLIM, 1, LONG_MAX,
 	"After this many errors in a session, smtpd disconnects the client.",
 	&var_smtpd_hard_erlim),
+    STR(VAR_SMTPD_HELO_RESTR, DEF_SMTPD_HELO_RESTR, 0,
+	"Restrictions on the HELO/EHLO name, evaluated at RCPT time when smtpd_delay_reject = yes.",
+	&var_smtpd_helo_restr),
+    STR(VAR_SMTPD_NULL_KEY, DEF_SMTPD_NULL_KEY, 0,
+	"The key check_sender_access looks up for the null sender.",
+	&var_smtpd_null_key),
     INT(VAR_SMTPD_RCPT_LIMIT, DEF_SMTPD_RCPT_LIMIT, 1, LONG_MAX,
 	"The most recipients smtpd accepts in one message.",
 	&var_smtpd_rcpt_limit),
+    STR(VAR_SMTPD_RCPT_RESTR, DEF_SMTPD_RCPT_RESTR, 0,
+	"Restrictions on the RCPT TO address (spam policy), after smtpd_relay_restrictions.",
+	&var_smtpd_rcpt_restr),
+    {VAR_SMTPD_REJ_UNL_RCPT, MAIL_PARAM_BOOL, DEF_SMTPD_REJ_UNL_RCPT, 0, 0, 0,
+	"After the recipient restrictions, reject a recipient in a local or relay domain that is not listed (as reject_unlisted_recipient).",
+    &var_smtpd_rej_unl_rcpt},
+    {VAR_SMTPD_REJ_UNL_SENDER, MAIL_PARAM_BOOL, DEF_SMTPD_REJ_UNL_SENDER, 0, 0, 0,
+	"After the sender restrictions, reject a sender in a local or relay domain that is not listed (as reject_unlisted_sender).",
+    &var_smtpd_rej_unl_sender},
+    STR(VAR_SMTPD_RELAY_RESTR, DEF_SMTPD_RELAY_RESTR, 0,
+	"Relay control at RCPT TO, before smtpd_recipient_restrictions; the default relays only for mynetworks and accepts mail only for this host and relay_domains from others.",
+	&var_smtpd_relay_restr),
+    STR(VAR_SMTPD_REST_CLASSES, DEF_SMTPD_REST_CLASSES, 0,
+	"Names of restriction classes: each is a parameter whose value is a restriction list, usable as a step or as an access map result.",
+	&var_smtpd_rest_classes),
+    STR(VAR_SMTPD_SENDER_RESTR, DEF_SMTPD_SENDER_RESTR, 0,
+	"Restrictions on the MAIL FROM address, evaluated at RCPT time when smtpd_delay_reject = yes.",
+	&var_smtpd_sender_restr),
     TIME(VAR_SMTPD_SESSION_TMOUT, DEF_SMTPD_SESSION_TMOUT, 1, WEEK,
 	"The longest an SMTP session may last in all.",
 	&var_smtpd_session_tmout),
@@ -245,12 +393,24 @@ const struct mail_param mail_param_table[] = {
     TIME(VAR_SMTPD_TMOUT, DEF_SMTPD_TMOUT, 1, DAY,
 	"How long smtpd waits for the client to send or accept data (idle timeout).",
 	&var_smtpd_tmout),
+    {VAR_STRICT_RFC821, MAIL_PARAM_BOOL, DEF_STRICT_RFC821, 0, 0, 0,
+	"Require RFC 5321 syntax for MAIL FROM and RCPT TO addresses exactly; with no, also accept an unquoted local part with \"@\" and a trailing dot after the domain (they are then judged by the relay checks).",
+    &var_strict_rfc821},
     STR(VAR_SYSLOG_FACILITY, DEF_SYSLOG_FACILITY, 0,
 	"The syslog(3) facility used when maillog_file is empty.",
 	&var_syslog_facility),
     STR(VAR_SYSLOG_NAME, DEF_SYSLOG_NAME, 0,
 	"The name in front of each program name in log records (dromos/smtpd).",
 	&var_syslog_name),
+    INT(VAR_UNK_CLIENT_CODE, DEF_UNK_CLIENT_CODE, 400, 599,
+	"The SMTP code for reject_unknown_client_hostname.",
+	&var_unk_client_code),
+    INT(VAR_LOCAL_RCPT_CODE, DEF_LOCAL_RCPT_CODE, 400, 599,
+	"The SMTP code for a recipient that local_recipient_maps does not list.",
+	&var_local_rcpt_code),
+    INT(VAR_RELAY_RCPT_CODE, DEF_RELAY_RCPT_CODE, 400, 599,
+	"The SMTP code for a recipient that relay_recipient_maps does not list.",
+	&var_relay_rcpt_code),
     {0},
 };
 

@@ -255,4 +255,166 @@ extern char *var_home_mailbox;
 #define DEF_MAIL_SPOOL_DIR	"/var/mail"
 extern char *var_mail_spool_dir;
 
+/* Aliases, .forward, commands and files (local). */
+#define VAR_ALIAS_MAPS		"alias_maps"
+#define DEF_ALIAS_MAPS		"hash:${config_directory}/aliases"
+extern char *var_alias_maps;
+
+#define VAR_ALIAS_DB		"alias_database"
+#define DEF_ALIAS_DB		"hash:${config_directory}/aliases"
+extern char *var_alias_db;
+
+#define VAR_ALLOW_COMMANDS	"allow_mail_to_commands"
+#define DEF_ALLOW_COMMANDS	"alias, forward"
+extern char *var_allow_commands;
+
+#define VAR_ALLOW_FILES		"allow_mail_to_files"
+#define DEF_ALLOW_FILES		"alias, forward"
+extern char *var_allow_files;
+
+#define VAR_DEFAULT_PRIVS	"default_privs"
+#define DEF_DEFAULT_PRIVS	"nobody"
+extern char *var_default_privs;
+
+#define VAR_FORWARD_PATH	"forward_path"
+#define DEF_FORWARD_PATH	"$home/.forward${recipient_delimiter}${extension}, $home/.forward"
+extern char *var_forward_path;
+
+#define VAR_RCPT_DELIM		"recipient_delimiter"
+#define DEF_RCPT_DELIM		""
+extern char *var_rcpt_delim;
+
+#define VAR_EXP_OWNER_ALIAS	"expand_owner_alias"
+#define DEF_EXP_OWNER_ALIAS	"no"
+extern int var_exp_owner_alias;
+
+#define VAR_COMMAND_MAXTIME	"command_time_limit"
+#define DEF_COMMAND_MAXTIME	"1000s"
+extern long var_command_maxtime;
+
+#define VAR_STRICT_RFC821	"strict_rfc821_envelopes"
+#define DEF_STRICT_RFC821	"no"
+extern int var_strict_rfc821;
+
+#define VAR_SMTPD_CLIENT_RESTR	"smtpd_client_restrictions"
+#define DEF_SMTPD_CLIENT_RESTR	""
+extern char *var_smtpd_client_restr;
+
+#define VAR_SMTPD_HELO_RESTR	"smtpd_helo_restrictions"
+#define DEF_SMTPD_HELO_RESTR	""
+extern char *var_smtpd_helo_restr;
+
+#define VAR_SMTPD_SENDER_RESTR	"smtpd_sender_restrictions"
+#define DEF_SMTPD_SENDER_RESTR	""
+extern char *var_smtpd_sender_restr;
+
+#define VAR_SMTPD_RELAY_RESTR	"smtpd_relay_restrictions"
+#define DEF_SMTPD_RELAY_RESTR	"permit_mynetworks, reject_unauth_destination"
+extern char *var_smtpd_relay_restr;
+
+#define VAR_SMTPD_RCPT_RESTR	"smtpd_recipient_restrictions"
+#define DEF_SMTPD_RCPT_RESTR	""
+extern char *var_smtpd_rcpt_restr;
+
+#define VAR_SMTPD_DATA_RESTR	"smtpd_data_restrictions"
+#define DEF_SMTPD_DATA_RESTR	""
+extern char *var_smtpd_data_restr;
+
+#define VAR_SMTPD_EOD_RESTR	"smtpd_end_of_data_restrictions"
+#define DEF_SMTPD_EOD_RESTR	""
+extern char *var_smtpd_eod_restr;
+
+#define VAR_SMTPD_REST_CLASSES	"smtpd_restriction_classes"
+#define DEF_SMTPD_REST_CLASSES	""
+extern char *var_smtpd_rest_classes;
+
+#define VAR_SMTPD_DELAY_REJECT	"smtpd_delay_reject"
+#define DEF_SMTPD_DELAY_REJECT	"yes"
+extern int var_smtpd_delay_reject;
+
+#define VAR_SMTPD_REJ_UNL_RCPT	"smtpd_reject_unlisted_recipient"
+#define DEF_SMTPD_REJ_UNL_RCPT	"yes"
+extern int var_smtpd_rej_unl_rcpt;
+
+#define VAR_SMTPD_REJ_UNL_SENDER	"smtpd_reject_unlisted_sender"
+#define DEF_SMTPD_REJ_UNL_SENDER	"no"
+extern int var_smtpd_rej_unl_sender;
+
+#define VAR_SMTPD_NULL_KEY	"smtpd_null_access_lookup_key"
+#define DEF_SMTPD_NULL_KEY	"<>"
+extern char *var_smtpd_null_key;
+
+#define VAR_MYNETWORKS	"mynetworks"
+#define DEF_MYNETWORKS	""
+extern char *var_mynetworks;
+
+#define VAR_MYNETWORKS_STYLE	"mynetworks_style"
+#define DEF_MYNETWORKS_STYLE	"host"
+extern char *var_mynetworks_style;
+
+#define VAR_RELAY_DOMAINS	"relay_domains"
+#define DEF_RELAY_DOMAINS	""
+extern char *var_relay_domains;
+
+#define VAR_RELAY_RCPT_MAPS	"relay_recipient_maps"
+#define DEF_RELAY_RCPT_MAPS	""
+extern char *var_relay_rcpt_maps;
+
+#define VAR_PROXY_INTERFACES	"proxy_interfaces"
+#define DEF_PROXY_INTERFACES	""
+extern char *var_proxy_interfaces;
+
+#define VAR_LOCAL_RCPT_MAPS	"local_recipient_maps"
+#define DEF_LOCAL_RCPT_MAPS	"proxy:unix:passwd.byname $alias_maps"
+extern char *var_local_rcpt_maps;
+
+#define VAR_PAR_DOM_MATCH	"parent_domain_matches_subdomains"
+#define DEF_PAR_DOM_MATCH	"debug_peer_list, fast_flush_domains, mynetworks, permit_mx_backup_networks, qmqpd_authorized_clients, relay_domains, smtpd_access_maps"
+extern char *var_par_dom_match;
+
+#define VAR_ACCESS_MAP_CODE	"access_map_reject_code"
+#define DEF_ACCESS_MAP_CODE	"554"
+extern long var_access_map_code;
+
+#define VAR_ACCESS_MAP_DEFER_CODE	"access_map_defer_code"
+#define DEF_ACCESS_MAP_DEFER_CODE	"450"
+extern long var_access_map_defer_code;
+
+#define VAR_RELAY_CODE	"relay_domains_reject_code"
+#define DEF_RELAY_CODE	"554"
+extern long var_relay_code;
+
+#define VAR_LOCAL_RCPT_CODE	"unknown_local_recipient_reject_code"
+#define DEF_LOCAL_RCPT_CODE	"550"
+extern long var_local_rcpt_code;
+
+#define VAR_RELAY_RCPT_CODE	"unknown_relay_recipient_reject_code"
+#define DEF_RELAY_RCPT_CODE	"550"
+extern long var_relay_rcpt_code;
+
+
+#define VAR_UNK_CLIENT_CODE	"unknown_client_reject_code"
+#define DEF_UNK_CLIENT_CODE	"450"
+extern long var_unk_client_code;
+
+#define VAR_BAD_NAME_CODE	"invalid_hostname_reject_code"
+#define DEF_BAD_NAME_CODE	"501"
+extern long var_bad_name_code;
+
+#define VAR_NON_FQDN_CODE	"non_fqdn_reject_code"
+#define DEF_NON_FQDN_CODE	"504"
+extern long var_non_fqdn_code;
+
+#define VAR_REJECT_CODE	"reject_code"
+#define DEF_REJECT_CODE	"554"
+extern long var_reject_code;
+
+#define VAR_DEFER_CODE	"defer_code"
+#define DEF_DEFER_CODE	"450"
+extern long var_defer_code;
+
+#define VAR_PROXY_READ_MAPS	"proxy_read_maps"
+#define DEF_PROXY_READ_MAPS	"$local_recipient_maps $alias_maps $relay_recipient_maps $mydestination $relay_domains $mynetworks"
+extern char *var_proxy_read_maps;
+
 #endif

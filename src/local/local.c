@@ -26,13 +26,111 @@
 /*	content; it never changes the file (qmgr records the result).
 /*
 /*	Recipient: the local part of the address (everything before the
-/*	last "@"), case-folded to lower case, is looked up as a user
-/*	(getpwnam). An unknown user is bounced: "5.1.1 unknown user:
+/*	last "@"), case-folded to lower case, is the name that local
+/*	decides with. A message whose headers already hold
+/*	"Delivered-To: RECIPIENT" has been here for this recipient before
+/*	(a forwarding loop) and is bounced: "5.4.6 mail forwarding loop
+/*	for RECIPIENT". With recipient_delimiter set (e.g. "+"),
+/*	"bob+tag" is the user bob with the address extension "tag". The
+/*	name, then the name without its extension, is looked up in the
+/*	alias tables ($alias_maps, see ALIASES below); an alias is
+/*	expanded. Otherwise the name without extension must be a user
+/*	(getpwnam): an unknown user is bounced, "5.1.1 unknown user:
 /*	\"bob\"". Mail for root (any user with uid 0) is deferred with
 /*	"4.7.1 delivery to root is not allowed without an alias": it stays
-/*	in the queue, never lost, until aliases exist (a later issue) or
-/*	an operator acts.
+/*	in the queue, never lost, until an alias for root exists or an
+/*	operator acts. The user's .forward file (below) is expanded like
+/*	an alias; without one the message goes to the user's mailbox.
+/* ALIASES
+/*	The alias tables (aliases(5) files built with drommap -a or
+/*	newaliases, or any other table type) are read as root, in the
+/*	order of $alias_maps; the first table that knows the name wins. A
+/*	table that cannot be opened or read defers the recipient: "4.3.0
+/*	alias database unavailable" (with the reason in a warning). The
+/*	tables are opened again when $alias_maps or a table file changes.
+/*	The format is described on the aliases page (html/aliases.html).
 /*
+/*	An alias value lists items: addresses, /file/name, |command and
+/*	:include:/file/name. Its expansion goes depth first, at most 100
+/*	aliases or :include: files deep:
+/* .IP "a local name that is an alias"
+/*	is expanded in turn, unless that alias is being expanded already
+/*	(a loop): then a user of that name gets the message in the
+/*	mailbox (so "bob: bob, alice" keeps a copy for bob), and any other
+/*	name is dropped with a warning "mail forwarding loop for ...".
+/*	"\bob" means bob's mailbox, no alias or .forward.
+/* .IP "other addresses"
+/*	(local names that are not aliases, addresses in other domains,
+/*	and addresses of the domains in $mydestination) are sent on:
+/*	after the expansion, local gives cleanup one new message per
+/*	envelope sender with all of them as recipients (duplicates
+/*	removed; "@$myhostname" added to a name without a domain), whose
+/*	content is "Delivered-To: RECIPIENT" and the original content. The
+/*	recipient is then logged as "status=sent (forwarded as QUEUEID)".
+/*	Each local name of the copy then has its own delivery, with its
+/*	own .forward and retries: local never writes other users'
+/*	mailboxes in one delivery.
+/* .IP "|command and /file"
+/*	are delivered at once (see COMMANDS AND FILES), when
+/*	$allow_mail_to_commands or $allow_mail_to_files lists where the
+/*	item came from: "alias" (an alias table), "forward" (a .forward
+/*	file) or "include" (an :include: file); otherwise they bounce with
+/*	"5.7.1 mail to command is restricted" (or "file").
+/* .IP ":include:/file/name"
+/*	is read with the privileges of the expansion (below); it must
+/*	belong to root or to the owner of the alias table (or .forward)
+/*	that names it, and must not be writable by group or others. Each
+/*	line lists items, as an alias value does.
+/* .PP
+/*	Within one delivery each alias, :include: file, command, file and
+/*	mailbox is used once; a second mention is skipped.
+/*
+/*	When alias NAME has a companion alias owner-NAME, everything that
+/*	NAME's expansion sends on or delivers gets the envelope sender
+/*	owner-NAME@$myhostname (with $expand_owner_alias, the value of
+/*	owner-NAME when that is one address), so that errors go to the
+/*	list's owner instead of the author. The null sender stays null.
+/*
+/*	Each delivery of an expansion is logged on its own line: "to=" is
+/*	the alias (or user) whose expansion made it and "orig_to=" the
+/*	recipient, e.g. "ID: to=<list@host>, relay=local, delay=0.1,
+/*	dsn=2.0.0, status=sent (delivered to command: /usr/bin/archive)".
+/*	The recipient's result is the worst of them (deferred, then
+/*	bounced, then sent); an expansion that delivered nothing bounces.
+/* FORWARD FILES
+/*	$forward_path lists the files looked for, with $user, $home,
+/*	$shell, $recipient, $local, $extension, $domain and
+/*	$recipient_delimiter of the recipient; the default looks for
+/*	~/.forward+EXTENSION and then ~/.forward. The first file that
+/*	exists is opened with the user's identity and used only when it
+/*	belongs to the user and is not writable by group or others (else
+/*	it is ignored with a warning). Each line lists items, as an alias
+/*	value does; commands and files run as the user. "\bob" in bob's
+/*	.forward keeps a copy in his mailbox. An empty .forward is no
+/*	.forward.
+/* COMMANDS AND FILES
+/*	A command runs as "/bin/sh -c COMMAND" (spawn(3), never system()
+/*	or popen()) in the home folder of its user, with the message on
+/*	standard input ("From SENDER DATE", Return-Path:, Delivered-To:,
+/*	the content), output and errors kept for the log (the first 1000
+/*	bytes), and only this environment: HOME, USER, LOGNAME and SHELL of
+/*	the user it runs as, SENDER, RECIPIENT, LOCAL, EXTENSION, DOMAIN
+/*	and PATH=/usr/bin:/bin. Exit status 0 is delivered; 75
+/*	(EX_TEMPFAIL) defers (4.3.0); 67 (EX_NOUSER) bounces (5.1.1); any
+/*	other status bounces (5.3.0); death by a signal defers. A command
+/*	still running after $command_time_limit is killed and the delivery
+/*	deferred.
+/*
+/*	A file gets the message appended in mbox format, locked as an
+/*	mbox is (below); a missing file is created with mode 0600 by the
+/*	user the delivery runs as. /dev/null takes anything.
+/*
+/*	Who: for an alias, the owner of the alias table's file, or
+/*	$default_privs when root owns it; for a .forward, the user; for
+/*	an :include: file that belongs to someone other than root, that
+/*	owner. Never root: a command or file that would run as root is
+/*	deferred instead.
+/* MAILBOXES
 /*	Mailbox: when home_mailbox ends in "/" it is a Maildir below the
 /*	user's home directory (default "Maildir/"); otherwise, when it is
 /*	set, an mbox file below the home directory; when it is empty, the
@@ -62,7 +160,8 @@
 /*
 /*	The delivered message is "Return-Path: <SENDER>" and
 /*	"Delivered-To: RECIPIENT" followed by the content exactly as
-/*	stored in the queue file (lines end in LF).
+/*	stored in the queue file (lines end in LF). For a mailbox reached
+/*	through an alias, RECIPIENT is the user's address.
 /*
 /*	Results: delivered (2.0.0), bounced (5.x.x), or deferred (4.x.x:
 /*	4.2.0 for mailbox problems, 4.3.0 for other problems), each
@@ -78,7 +177,9 @@
 /* SECURITY
 /*	local runs as root and is not chrooted (master.cf: unpriv n,
 /*	chroot n; it declares itself MAIL_SERVER_PRIVILEGED). As root it
-/*	only reads queue files and looks up users. For each delivery it
+/*	only reads queue files, looks up users and aliases, connects to
+/*	cleanup and starts commands (which drop to their user before they
+/*	run). For each mailbox or file delivery it
 /*	takes the user's effective identity (the primary group only, then
 /*	the gid, then the uid) before it touches any mailbox, so a Maildir
 /*	or mbox is written with the user's privileges only, and returns to
@@ -92,19 +193,61 @@
 /*	then handed to the user) and the dot-lock file in that root-owned
 /*	folder. Requests come from qmgr, which is trusted; their queue
 /*	names and IDs are still checked before use.
+/*
+/*	Untrusted inputs: the message and its envelope (from anyone), the
+/*	.forward files (from users) and the :include: files. The alias
+/*	tables and main.cf are trusted. .forward and :include: files are
+/*	opened with the identity of the user they are read for and are
+/*	refused when someone else could have written them; an address
+/*	extension is used in a .forward file name only when it has no "/"
+/*	and does not begin with "."; commands and files never run as root
+/*	(the owner of a root-owned alias table is replaced by
+/*	$default_privs, and spawn refuses to run when it cannot drop to a
+/*	non-root uid); a command gets no descriptor and no environment
+/*	variable but those listed above. Mail is sent on only through
+/*	cleanup, like any other new message, and a copy that comes back
+/*	to a recipient it was sent on for is bounced (Delivered-To:).
 /* DIAGNOSTICS
 /*	Problems are logged; a malformed request ends the connection.
 /* BUGS
-/*	No aliases, .forward files, mailbox commands or address
-/*	extensions yet. Bounce notices are left to later work: a bounced
-/*	recipient is only logged.
+/*	Bounce notices are left to later work: a bounced recipient is
+/*	only logged. When one delivery of an expansion is deferred, the
+/*	whole recipient is tried again later, and the deliveries that
+/*	worked the first time (mailboxes, commands, files, copies sent on)
+/*	are repeated. No mailbox_command, no home_mailbox per user. Only
+/*	the shell of a command is killed at the time limit, not what it
+/*	left running in the background.
 /* CONFIGURATION PARAMETERS
+/* .IP alias_maps
+/*	The alias tables, in order (default hash:$config_directory/aliases).
+/* .IP alias_database
+/*	The alias files that newaliases builds; local warns when one of
+/*	them is older than its source.
+/* .IP allow_mail_to_commands
+/*	Where |command items are allowed: alias, forward, include (default
+/*	"alias, forward").
+/* .IP allow_mail_to_files
+/*	Where /file items are allowed (default "alias, forward").
+/* .IP command_time_limit
+/*	How long a command may run (default 1000s).
+/* .IP default_privs
+/*	The user for commands and files of root-owned alias tables
+/*	(default nobody).
+/* .IP expand_owner_alias
+/*	Use the value of owner-NAME as the envelope sender (default no).
+/* .IP forward_path
+/*	The .forward files, in order.
+/* .IP mydestination
+/*	Addresses in these domains are local names in an expansion.
+/* .IP recipient_delimiter
+/*	The separator of address extensions (default empty: none).
 /* .IP home_mailbox
 /*	The mailbox below the home directory ("Maildir/": Maildir).
 /* .IP mail_spool_directory
 /*	Where mbox files live when home_mailbox is empty.
 /* .IP myhostname
-/*	The host name in Maildir file names.
+/*	The host name in Maildir file names, owner-NAME senders and
+/*	addresses without a domain in an expansion.
 /* .IP ipc_timeout
 /*	How long to wait for qmgr.
 /* .IP local_delivery_batch_limit
@@ -113,8 +256,13 @@
 /*	The queue (local's working directory).
 /* FILES
 /*	$queue_directory/private/local, the service socket.
+/*	$queue_directory/private/cleanup, where copies are sent on.
+/*	$config_directory/aliases, aliases.db, the alias table.
+/*	~/.forward, ~/.forward+EXTENSION, the users' forwarding.
 /*	~/Maildir/, $mail_spool_directory/USER, mailboxes.
 /* SEE ALSO
+/*	aliases(5), html/aliases.html, the alias format and rules.
+/*	cleanup(8), the new messages.
 /*	qmgr(8), the queue manager.
 /*	master(8), the process manager.
 /*	deliver_request(3h), the protocol.

@@ -2,7 +2,7 @@
 /* NAME
 /*	local_deliver 3
 /* SUMMARY
-/*	one delivery request: queue file, user, identity switch, log
+/*	one delivery request: queue file, recipient, identity switch, log
 /* SYNOPSIS
 /*	#include "local.h"
 /*
@@ -12,16 +12,32 @@
 /*
 /*	void	local_result_set(result, status, dsn, format, ...)
 /*
+/*	void	local_mailbox(state, result)
+/*
 /*	int	local_priv(state, on)
+/*
+/*	int	local_become(uid, gid)
+/*
+/*	void	local_restore()
+/*
+/*	void	local_log(queue_id, to, orig, arrival_sec, arrival_usec,
+/*			result)
 /* DESCRIPTION
 /*	local_deliver() checks the request (queue name "active" and a
-/*	valid queue ID), opens and reads the queue file, looks up the
-/*	recipient's user, switches to the user's effective uid, gid and
-/*	primary group (setgroups, setegid, seteuid), delivers, and switches
-/*	back to root; it fills result and logs the delivery line. No
-/*	process is forked per delivery. With pending non-null, a Maildir
-/*	delivery stops after writing its tmp/ file (result
+/*	valid queue ID), opens and reads the queue file, bounces the
+/*	message when its headers hold "Delivered-To: RECIPIENT" already
+/*	(5.4.6, a forwarding loop), and hands the recipient to
+/*	local_recipient() (aliases, .forward, the mailbox); it fills
+/*	result and logs the delivery line unless the expansion logged
+/*	its own lines. No process is forked for a mailbox delivery. With
+/*	pending non-null, a Maildir delivery to the recipient's own
+/*	mailbox stops after writing its tmp/ file (result
 /*	LOCAL_STAT_PENDING, not yet logged).
+/*
+/*	local_mailbox() delivers to the mailbox of state->user: it
+/*	switches to the user's effective uid, gid and primary group
+/*	(setgroups, setegid, seteuid), writes the Maildir or mbox, and
+/*	switches back to root.
 /*
 /*	local_commit() finishes a group: for each pending Maildir
 /*	delivery, with the user's identity, it syncs the file and links it
@@ -34,6 +50,13 @@
 /*	local_priv() (spool mbox only) switches the effective uid to root
 /*	(on) or back to the user (off), for the lock and mailbox creation in
 /*	the root-owned spool folder.
+/*
+/*	local_become() takes the effective identity uid/gid (primary group
+/*	only); local_restore() returns to root.
+/*
+/*	local_log() writes one delivery line: "ID: to=<TO>, orig_to=<ORIG>,
+/*	relay=local, delay=D, dsn=X.Y.Z, status=S (reason)" (orig_to only
+/*	when it is set and differs from to).
 /* DIAGNOSTICS
 /*	Problems become deferrals with a reason.
 /*--*/
@@ -89,7 +112,7 @@ int     local_priv(struct local_state *state, int on)
 
 /* local_become - take the user's effective identity */
 
-static int local_become(uid_t uid, gid_t gid)
+int     local_become(uid_t uid, gid_t gid)
 {
     /* Only the primary group: enough to write in one's own home. */
     if (setgroups(1, &gid) < 0 || setegid(gid) < 0 || seteuid(uid) < 0)
@@ -99,15 +122,15 @@ static int local_become(uid_t uid, gid_t gid)
 
 /* local_restore - back to root between deliveries */
 
-static void local_restore(void)
+void    local_restore(void)
 {
     if (seteuid(0) < 0 || setegid(0) < 0 || setgroups(0, (gid_t *) 0) < 0)
 	msg_fatal("cannot restore root privileges: %m");
 }
 
-/* local_as_user - the delivery, with the user's effective ids */
+/* local_mailbox - the mailbox delivery, with the user's effective ids */
 
-static void local_as_user(struct local_state *state, struct local_result *res)
+void    local_mailbox(struct local_state *state, struct local_result *res)
 {
     struct vstring *path = vstring_alloc(100);
     mode_t  old_mask;
@@ -137,13 +160,12 @@ static void local_as_user(struct local_state *state, struct local_result *res)
 
 /* local_log - the delivery line */
 
-static void local_log(struct deliver_request *req, long arrival_sec,
-		              long arrival_usec, struct local_result *res)
+void    local_log(const char *queue_id, const char *rcpt, const char *orig,
+		          long arrival_sec, long arrival_usec,
+		          struct local_result *res)
 {
     static const char *names[] = {"sent", "deferred", "bounced"};
     const char *status_name;
-    const char *orig = vstring_str(req->orig_recipient);
-    const char *rcpt = vstring_str(req->recipient);
     struct timeval now;
     double  delay;
 
@@ -153,15 +175,23 @@ static void local_log(struct deliver_request *req, long arrival_sec,
     delay = (now.tv_sec - arrival_sec) + (now.tv_usec - arrival_usec) / 1e6;
     if (delay < 0)
 	delay = 0;
-    if (*orig && strcmp(orig, rcpt) != 0)
+    if (orig && *orig && strcmp(orig, rcpt) != 0)
 	msg_info("%s: to=<%s>, orig_to=<%s>, relay=local, delay=%.1f, "
-		 "dsn=%s, status=%s (%s)", vstring_str(req->queue_id), rcpt,
-		 orig, delay, vstring_str(res->dsn), status_name,
-		 vstring_str(res->reason));
+		 "dsn=%s, status=%s (%s)", queue_id, rcpt, orig, delay,
+		 vstring_str(res->dsn), status_name, vstring_str(res->reason));
     else
 	msg_info("%s: to=<%s>, relay=local, delay=%.1f, dsn=%s, status=%s (%s)",
-		 vstring_str(req->queue_id), rcpt, delay,
-		 vstring_str(res->dsn), status_name, vstring_str(res->reason));
+		 queue_id, rcpt, delay, vstring_str(res->dsn), status_name,
+		 vstring_str(res->reason));
+}
+
+/* local_req_log - the delivery line for a request */
+
+static void local_req_log(struct deliver_request *req, long arrival_sec,
+			          long arrival_usec, struct local_result *res)
+{
+    local_log(vstring_str(req->queue_id), vstring_str(req->recipient),
+	      vstring_str(req->orig_recipient), arrival_sec, arrival_usec, res);
 }
 
 void    local_deliver(struct deliver_request *req, struct local_result *res,
@@ -172,13 +202,15 @@ void    local_deliver(struct deliver_request *req, struct local_result *res,
     struct qfile_info info;
     int     have_info = 0;
     struct local_state state;
-    struct passwd *pw;
-    char   *user = 0;
-    char   *at;
+    struct local_exp exp;
+    const char *rcpt = vstring_str(req->recipient);
+    const char *at;
     int     fd = -1;
 
+    res->logged = 0;
     memset(&info, 0, sizeof(info));
     memset(&state, 0, sizeof(state));
+    memset(&exp, 0, sizeof(exp));
     if (strcmp(vstring_str(req->queue_name), QFILE_ACTIVE) != 0
 	|| !qfile_id_valid(vstring_str(req->queue_id))) {
 	msg_warn("bad request from qmgr: queue %s id %s",
@@ -200,55 +232,48 @@ void    local_deliver(struct deliver_request *req, struct local_result *res,
 	goto out;
     }
     have_info = 1;
-
-    /* The user: the local part, case-folded. */
-    user = mystrdup(vstring_str(req->recipient));
-    if ((at = strrchr(user, '@')) != 0)
-	*at = 0;
-    lowercase(user);
-    errno = 0;
-    pw = (*user && strchr(user, '/') == 0) ? getpwnam(user) : 0;
-    if (pw == 0) {
-	if (errno != 0 && errno != ENOENT && errno != ESRCH
-	    && errno != EBADF && errno != EPERM)
-	    local_result_set(res, DELIVER_STAT_DEFER, "4.3.0",
-			     "user lookup %s: %m", user);
-	else
-	    local_result_set(res, DELIVER_STAT_BOUNCE, "5.1.1",
-			     "unknown user: \"%s\"", user);
-	goto out;
-    }
-    if (pw->pw_uid == 0) {
-	local_result_set(res, DELIVER_STAT_DEFER, "4.7.1",
-			 "delivery to root is not allowed without an alias");
-	goto out;
-    }
     state.queue_id = vstring_str(req->queue_id);
     state.sender = vstring_str(req->sender);
-    state.recipient = vstring_str(req->recipient);
-    state.user = pw->pw_name;
-    state.uid = pw->pw_uid;
-    state.gid = pw->pw_gid;
-    state.home = pw->pw_dir;
+    state.recipient = rcpt;
     state.qfd = fd;
     state.info = &info;
-    if ((state.pending = pend) != 0) {
-	pend->uid = state.uid;
-	pend->gid = state.gid;
-	pend->arrival_sec = info.arrival_sec;
-	pend->arrival_usec = info.arrival_usec;
+
+    /* A message that was here for this recipient before: a loop. */
+    switch (local_loop_check(&state, rcpt)) {
+    case 1:
+	local_result_set(res, DELIVER_STAT_BOUNCE, "5.4.6",
+			 "mail forwarding loop for %s", rcpt);
+	goto out;
+    case -1:
+	local_result_set(res, DELIVER_STAT_DEFER, "4.3.0",
+			 "error reading queue file %s", state.queue_id);
+	goto out;
     }
-    local_as_user(&state, res);
+
+    /* The local part (everything before the last "@"), case-folded. */
+    if ((at = strrchr(rcpt, '@')) != 0) {
+	exp.local = mystrndup(rcpt, (size_t) (at - rcpt));
+	exp.domain = mystrdup(at + 1);
+    } else {
+	exp.local = mystrdup(rcpt);
+	exp.domain = mystrdup("");
+    }
+    lowercase(exp.local);
+    exp.req = req;
+    exp.state = &state;
+    exp.res = res;
+    local_recipient(&exp, pend);
 
 out:
-    if (res->status != LOCAL_STAT_PENDING)
-	local_log(req, have_info ? info.arrival_sec : req->arrival_sec,
-		  have_info ? info.arrival_usec : 0, res);
+    if (res->status != LOCAL_STAT_PENDING && !res->logged)
+	local_req_log(req, have_info ? info.arrival_sec : req->arrival_sec,
+		      have_info ? info.arrival_usec : 0, res);
     if (have_info)
 	qfile_info_free(&info);
     if (fd >= 0)
 	(void) close(fd);
-    myfree(user);
+    myfree(exp.local);
+    myfree(exp.domain);
     vstring_free(&path);
     vstring_free(&why);
 }
@@ -313,7 +338,7 @@ void    local_commit(struct deliver_request **reqs, struct local_result *res,
 	    local_result_set(res + i, DELIVER_STAT_DEFER, "4.3.0",
 			     "internal error: delivery not committed");
 	if (pend[i].commit)
-	    local_log(reqs[i], pend[i].arrival_sec, pend[i].arrival_usec,
-		      res + i);
+	    local_req_log(reqs[i], pend[i].arrival_sec, pend[i].arrival_usec,
+			  res + i);
     }
 }

@@ -7,6 +7,8 @@
 /*	#include "local.h"
 /*
 /*	void	local_mbox(state, path, result)
+/*
+/*	int	local_mbox_append(state, path, flags, why)
 /* DESCRIPTION
 /*	local_mbox() appends one message to the mbox file path: dot-lock
 /*	(path.lock, exclusive create, stale after LOCAL_LOCK_STALE
@@ -20,6 +22,15 @@
 /*	are created with root privileges (exclusive, no symbolic links)
 /*	and the mailbox handed to the user; everything else runs with the
 /*	user's effective uid.
+/*
+/*	local_mbox_append() is the append itself, 0 or -1 with a reason
+/*	in why. With flags LOCAL_MBOX_MAILBOX the file must belong to
+/*	state->uid (a mailbox); with LOCAL_MBOX_FILE (a /file of an alias
+/*	or .forward) it may belong to anyone who lets the current identity
+/*	write it, a dot-lock that cannot be made for lack of permission in
+/*	the folder is done without, and a missing file is created by the
+/*	current identity. Either way the file must be a regular file with
+/*	one link, opened without following a symbolic link.
 /* DIAGNOSTICS
 /*	Result only.
 /*--*/
@@ -45,10 +56,10 @@ static void local_mbox_alarm(int sig)
     /* Interrupts fcntl(F_SETLKW). */
 }
 
-/* local_mbox_dotlock - create path.lock; 0 or -1 */
+/* local_mbox_dotlock - create path.lock; 0, 1 (none: FILE only) or -1 */
 
 static int local_mbox_dotlock(struct local_state *state, const char *lock,
-			              struct vstring *why)
+			              int flags, struct vstring *why)
 {
     time_t  deadline = time((time_t *) 0) + LOCAL_LOCK_TIMEOUT;
     struct stat st;
@@ -66,6 +77,9 @@ static int local_mbox_dotlock(struct local_state *state, const char *lock,
 	    return (0);
 	}
 	if (err != EEXIST) {
+	    if (flags == LOCAL_MBOX_FILE
+		&& (err == EACCES || err == EPERM || err == EROFS))
+		return (1);
 	    errno = err;
 	    vstring_sprintf(why, "create lock file %s: %m", lock);
 	    return (-1);
@@ -88,12 +102,13 @@ static int local_mbox_dotlock(struct local_state *state, const char *lock,
 /* local_mbox_open - open or create the mailbox for appending */
 
 static int local_mbox_open(struct local_state *state, const char *path,
-			           struct vstring *why)
+			           int flags, struct vstring *why)
 {
     struct stat st;
     int     fd;
 
-    fd = open(path, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
+    /* O_NONBLOCK: a FIFO cannot hang the open; cleared below. */
+    fd = open(path, O_WRONLY | O_APPEND | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0 && errno == ENOENT) {
 	(void) local_priv(state, 1);
 	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_NOFOLLOW
@@ -109,24 +124,36 @@ static int local_mbox_open(struct local_state *state, const char *path,
 	(void) local_priv(state, 0);
     }
     if (fd < 0) {
-	vstring_sprintf(why, "open mailbox %s: %m", path);
+	vstring_sprintf(why, "open %s %s: %m",
+			flags == LOCAL_MBOX_FILE ? "file" : "mailbox", path);
 	return (-1);
     }
-    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1
-	|| st.st_uid != state->uid) {
+    if (flags == LOCAL_MBOX_FILE) {
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1) {
+	    vstring_sprintf(why, "file %s: not a regular file with one link",
+			    path);
+	    (void) close(fd);
+	    return (-1);
+	}
+    } else if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1
+	       || st.st_uid != state->uid) {
 	vstring_sprintf(why, "mailbox %s: not a regular file owned by %s with "
 			"one link", path, state->user);
+	(void) close(fd);
+	return (-1);
+    }
+    if (fcntl(fd, F_SETFL, O_WRONLY | O_APPEND) < 0) {
+	vstring_sprintf(why, "fcntl %s: %m", path);
 	(void) close(fd);
 	return (-1);
     }
     return (fd);
 }
 
-void    local_mbox(struct local_state *state, const char *path,
-		           struct local_result *res)
+int     local_mbox_append(struct local_state *state, const char *path,
+			          int flags, struct vstring *why)
 {
     struct vstring *lock = vstring_alloc(100);
-    struct vstring *why = vstring_alloc(100);
     struct vstream *out = 0;
     struct sigaction sa;
     struct flock fl;
@@ -136,12 +163,14 @@ void    local_mbox(struct local_state *state, const char *path,
     int     locked = 0;
     int     fd = -1;
     int     ret;
+    const char *what = (flags == LOCAL_MBOX_FILE ? "file" : "mailbox");
 
+    vstring_reset(why);
     vstring_sprintf(lock, "%s.lock", path);
-    if (local_mbox_dotlock(state, vstring_str(lock), why) < 0)
+    if ((ret = local_mbox_dotlock(state, vstring_str(lock), flags, why)) < 0)
 	goto fail;
-    locked = 1;
-    if ((fd = local_mbox_open(state, path, why)) < 0)
+    locked = (ret == 0);
+    if ((fd = local_mbox_open(state, path, flags, why)) < 0)
 	goto fail;
 
     /* fcntl lock, waited for with a deadline. */
@@ -156,12 +185,12 @@ void    local_mbox(struct local_state *state, const char *path,
     ret = fcntl(fd, F_SETLKW, &fl);
     alarm(0);
     if (ret < 0) {
-	vstring_sprintf(why, "lock mailbox %s: %s", path,
+	vstring_sprintf(why, "lock %s %s: %s", what, path,
 			errno == EINTR ? "timeout" : strerror(errno));
 	goto fail;
     }
     if ((orig = lseek(fd, 0, SEEK_END)) < 0) {
-	vstring_sprintf(why, "seek mailbox %s: %m", path);
+	vstring_sprintf(why, "seek %s %s: %m", what, path);
 	goto fail;
     }
     now = time((time_t *) 0);
@@ -175,11 +204,11 @@ void    local_mbox(struct local_state *state, const char *path,
 	|| vstream_flush(out) < 0
 	|| fsync(fd) < 0) {
 	if (vstring_len(why) == 0)
-	    vstring_sprintf(why, "write mailbox %s: %m", path);
+	    vstring_sprintf(why, "write %s %s: %m", what, path);
 	goto fail;
     }
     (void) vstream_close(&out);
-    local_result_set(res, DELIVER_STAT_SENT, "2.0.0", "delivered to mailbox");
+    ret = 0;
     goto out;
 
 fail:
@@ -187,8 +216,7 @@ fail:
 	(void) vstream_close(&out);
     if (orig >= 0 && ftruncate(fd, orig) < 0)
 	vstring_sprintf_append(why, "; truncate failed: %m");
-    local_result_set(res, DELIVER_STAT_DEFER, "4.2.0",
-		     "mailbox delivery failed: %s", vstring_str(why));
+    ret = -1;
 out:
     if (fd >= 0)
 	(void) close(fd);
@@ -198,5 +226,19 @@ out:
 	(void) local_priv(state, 0);
     }
     vstring_free(&lock);
+    return (ret);
+}
+
+void    local_mbox(struct local_state *state, const char *path,
+		           struct local_result *res)
+{
+    struct vstring *why = vstring_alloc(100);
+
+    if (local_mbox_append(state, path, LOCAL_MBOX_MAILBOX, why) == 0)
+	local_result_set(res, DELIVER_STAT_SENT, "2.0.0",
+			 "delivered to mailbox");
+    else
+	local_result_set(res, DELIVER_STAT_DEFER, "4.2.0",
+			 "mailbox delivery failed: %s", vstring_str(why));
     vstring_free(&why);
 }

@@ -42,7 +42,7 @@
 /*	Log rotation: "dromos logrotate" renames the file, creates a new
 /*	empty one owned by mail_owner with mode 0600, and reloads master.
 /*	logd notices that maillog_file names a new file (it compares the
-/*	file's identity at most once a second, and on SIGHUP) and switches to
+/*	file's identity before each record, and on SIGHUP) and switches to
 /*	it; a restart of logd by master opens it as well. Records that
 /*	arrive before the new file exists go to the renamed file, so none
 /*	are lost.
@@ -110,7 +110,9 @@ static int logd_fd = -1;		/* the open maillog_file */
 static struct vstring *logd_scratch;
 static struct vstring *logd_why;
 static time_t logd_last_warn;
-static time_t logd_last_check;		/* last look for rotation */
+static dev_t logd_dev;			/* identity of the open file */
+static ino_t logd_ino;
+static int logd_regular;		/* it is a regular file */
 static unsigned long logd_lost;
 
 static const char *logd_severity[] = {
@@ -183,20 +185,31 @@ static int logd_open(struct vstring *why)
 
 /* logd_reopen - switch to the file maillog_file names now, when it differs */
 
-static void logd_reopen(int force)
+static void logd_remember(void)
 {
     struct stat cur;
+
+    logd_regular = (logd_fd >= 0 && fstat(logd_fd, &cur) == 0
+		    && S_ISREG(cur.st_mode));
+    if (logd_regular) {
+	logd_dev = cur.st_dev;
+	logd_ino = cur.st_ino;
+    }
+}
+
+static void logd_reopen(int force)
+{
     struct stat now;
     time_t  when;
     int     fd;
 
-    if (logd_fd < 0 || fstat(logd_fd, &cur) < 0 || !S_ISREG(cur.st_mode))
+    if (logd_fd < 0 || !logd_regular)
 	return;
     if (stat(var_maillog_file, &now) < 0) {
 	/* Renamed, and the new file is not there yet: keep writing. */
 	if (!force)
 	    return;
-    } else if (now.st_dev == cur.st_dev && now.st_ino == cur.st_ino && !force) {
+    } else if (now.st_dev == logd_dev && now.st_ino == logd_ino && !force) {
 	return;
     }
     if ((fd = logd_open(logd_why)) < 0) {
@@ -210,6 +223,7 @@ static void logd_reopen(int force)
     }
     (void) close(logd_fd);
     logd_fd = fd;
+    logd_remember();
     if (msg_verbose)
 	logd_note(MSG_INFO, "reopened %s", var_maillog_file);
 }
@@ -223,11 +237,11 @@ static void logd_service(const char *buf, size_t len, const char *service,
 
     if (logd_fd < 0)
 	return;
-    /* Look for a rotated file at most once a second, not per record. */
-    if ((now = time((time_t *) 0)) != logd_last_check) {
-	logd_last_check = now;
-	logd_reopen(0);
-    }
+    /*
+     * A rotated file: one stat(2) a record, so that every record that
+     * arrives after "dromos logrotate" made the new file goes there.
+     */
+    logd_reopen(0);
     if (logd_record_write(logd_fd, buf, len, logd_scratch, logd_why) == 0) {
 	if (logd_lost > 0) {
 	    logd_note(MSG_WARN, "%lu record(s) lost while writing %s failed",
@@ -271,6 +285,7 @@ static void logd_pre_init(const char *service, char **argv)
 		  var_maillog_file);
     if ((logd_fd = logd_open(logd_why)) < 0)
 	msg_fatal("%s", vstring_str(logd_why));
+    logd_remember();
     if (msg_verbose)
 	logd_note(MSG_INFO, "appending log records to %s", var_maillog_file);
 }

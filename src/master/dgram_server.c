@@ -149,7 +149,7 @@ void    dgram_server_main(int argc, char **argv, mail_server_dgram_fn service,..
     }
     dgram_ctx.on_term = dgram_server_done;
     mail_server_signals(&dgram_ctx);
-    mail_server_listen(&dgram_ctx, dgram_server_event, dgram_server_gone);
+    mail_server_listen(&dgram_ctx, dgram_server_event, dgram_server_gone, 0);
     for (;;)
 	event_loop(-1);
 }

@@ -410,7 +410,7 @@ void    mail_server_exit(struct mail_server_ctx *ctx)
 /* mail_server_listen - watch every listener and the status pipe */
 
 void    mail_server_listen(struct mail_server_ctx *ctx, event_fn on_listen,
-			           event_fn on_gone)
+			           event_fn on_gone, int exclusive)
 {
     int     fd;
     int     i;
@@ -422,8 +422,15 @@ void    mail_server_listen(struct mail_server_ctx *ctx, event_fn on_listen,
 	(void) close_on_exec(fd, 1);
 	if (non_blocking(fd, 1) < 0)
 	    msg_fatal("non-blocking descriptor %d: %m", fd);
-	/* Of the idle processes of this service, a client wakes one. */
-	event_enable_read_exclusive(fd, on_listen, (void *) (intptr_t) fd);
+	/*
+	 * Of the idle processes of this service, a client wakes one. Only
+	 * for servers that always take what they were woken for: a woken
+	 * process that did not would leave the others asleep.
+	 */
+	if (exclusive)
+	    event_enable_read_exclusive(fd, on_listen, (void *) (intptr_t) fd);
+	else
+	    event_enable_read(fd, on_listen, (void *) (intptr_t) fd);
     }
     (void) close_on_exec(MASTER_STATUS_FD, 1);
     event_enable_read(MASTER_STATUS_FD, on_gone, (void *) 0);

@@ -49,7 +49,8 @@ extern void mail_server_args(struct mail_server_ctx *, const char *,
 			             int, char **, va_list, const int *);
 extern void mail_server_setup(struct mail_server_ctx *);
 extern void mail_server_signals(struct mail_server_ctx *);
-extern void mail_server_listen(struct mail_server_ctx *, event_fn, event_fn);
+extern void mail_server_listen(struct mail_server_ctx *, event_fn, event_fn,
+			               int);
 extern int mail_server_have_master(void);
 extern void mail_server_exit(struct mail_server_ctx *) __attribute__((noreturn));
 

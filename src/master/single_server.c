@@ -178,7 +178,8 @@ void    single_server_main(int argc, char **argv, mail_server_stream_fn service,
     }
     single_ctx.on_term = single_server_done;
     mail_server_signals(&single_ctx);
-    mail_server_listen(&single_ctx, single_server_accept, single_server_gone);
+    mail_server_listen(&single_ctx, single_server_accept, single_server_gone,
+		       single_ctx.pre_accept == 0);
     if (var_max_idle > 0)
 	event_request_timer(single_server_idle, (void *) 0, var_max_idle * 1000);
     for (;;)

@@ -42,17 +42,19 @@
 /*	messages are in the active queue at once; the rest wait for the
 /*	next scan.
 /*
-/*	Delivery: all mail is for the local domains ($mydestination), so
-/*	every recipient whose domain is one of them (or that has no
-/*	domain) goes to the local delivery agent over private/local with
-/*	the deliver protocol (deliver_request(3h)). qmgr keeps up to
+/*	Delivery: every recipient that is this host's (addr_class(3): no
+/*	domain, a domain in $mydestination, or an address literal of this
+/*	host) goes to the local delivery agent over private/local with the
+/*	deliver protocol (deliver_request(3h)). qmgr keeps up to
 /*	$default_process_limit connections open and reuses them, with at
-/*	most $local_destination_concurrency_limit deliveries to any one
-/*	recipient at once (the local destination is the recipient, as in
-/*	Postfix); each connection carries one request at a time, and all of them are
-/*	served by the one event loop, so a slow delivery holds up only its
-/*	own connection. A recipient in another domain (which smtpd should
-/*	have refused) is bounced by qmgr itself with "5.1.2 mail for
+/*	most $local_destination_concurrency_limit of them working for any
+/*	one recipient at once (the local destination is the recipient, as
+/*	in Postfix); a connection holds up to twice
+/*	$local_delivery_batch_limit requests, which local commits in groups,
+/*	and all connections are served by the one event loop, so a slow
+/*	delivery holds up only its own connection. A recipient elsewhere (relayed
+/*	for mynetworks or relay_domains; delivery to other hosts is a later
+/*	issue) is bounced by qmgr itself with "5.1.2 mail for
 /*	non-local domain: relaying is not implemented".
 /*
 /*	For each result qmgr records the recipient's state in the queue
@@ -124,7 +126,9 @@
 #include <string.h>
 
 #include <msg.h>
+#include <vstring.h>
 
+#include <addr_class.h>
 #include <mail_params.h>
 #include <mail_server.h>
 
@@ -188,9 +192,23 @@ static void qmgr_post_init(const char *service, char **argv)
     qmgr_scan_timer_start();
 }
 
+/* qmgr_pre_init - address classes (their tables), before the chroot */
+
+static void qmgr_pre_init(const char *service, char **argv)
+{
+    struct vstring *why = vstring_alloc(100);
+
+    (void) service;
+    (void) argv;
+    if (addr_class_init(why) < 0)
+	msg_fatal("%s", vstring_str(why));
+    vstring_free(&why);
+}
+
 int     main(int argc, char **argv)
 {
     dgram_server_main(argc, argv, qmgr_trigger,
+		      MAIL_SERVER_PRE_INIT, qmgr_pre_init,
 		      MAIL_SERVER_POST_INIT, qmgr_post_init,
 		      MAIL_SERVER_WAKEUP, qmgr_wakeup,
 		      MAIL_SERVER_END);

@@ -58,6 +58,7 @@
 #include <vstream.h>
 #include <vstring.h>
 
+#include <addr_class.h>
 #include <attr.h>
 #include <deliver_request.h>
 #include <mail_params.h>
@@ -349,6 +350,7 @@ void    qmgr_deliver_schedule(void)
     size_t  i;
     int     stop = 0;
     int     full;
+    int     local;
 
     if (qmgr_scheduling)
 	return;
@@ -360,7 +362,16 @@ again:
     for (msg = qmgr_message_list; msg; msg = next) {
 	next = msg->next_msg;
 	while (!stop && qmgr_message_next_wait(msg, &i)) {
-	    if (!qmgr_rcpt_is_local(msg->info.rcpts[i].address)) {
+	    if ((local = qmgr_rcpt_is_local(msg->info.rcpts[i].address)) < 0) {
+		vstring_sprintf(text, "address class: %s", addr_class_error());
+		msg_warn("%s: %s", msg->id, vstring_str(text));
+		qmgr_message_log(msg, i, "none", "4.3.0", "deferred",
+				 vstring_str(text));
+		qmgr_message_result(msg, i, DELIVER_STAT_DEFER, "4.3.0",
+				    vstring_str(text));
+		continue;
+	    }
+	    if (!local) {
 		qmgr_message_log(msg, i, "none", "5.1.2", "bounced",
 				 "mail for non-local domain: relaying is "
 				 "not implemented");

@@ -36,8 +36,10 @@
 /*	recipient is done, otherwise it moves to deferred/ with the next
 /*	attempt time as its modification time.
 /*
-/*	qmgr_rcpt_is_local() is non-zero for an address without a domain
-/*	or with a domain listed in $mydestination.
+/*	qmgr_rcpt_is_local() is 1 for an address that is this host's
+/*	(addr_class(3): no domain, a domain in $mydestination, or an
+/*	address literal of this host), 0 for any other, and -1 when a
+/*	table of mydestination failed (the recipient is deferred).
 /*
 /*	qmgr_backoff() is the time to wait before the next attempt: the
 /*	message's age, at least $minimal_backoff_time and at most
@@ -60,6 +62,7 @@
 #include <vstring.h>
 
 #include <deliver_request.h>
+#include <addr_class.h>
 #include <mail_params.h>
 #include <qfile.h>
 #include <rec.h>
@@ -258,22 +261,9 @@ void    qmgr_message_done_if_idle(struct qmgr_message *msg)
 
 int     qmgr_rcpt_is_local(const char *addr)
 {
-    const char *at = strrchr(addr, '@');
-    struct argv *dests;
-    size_t  dlen;
-    size_t  i;
-    int     found = 0;
+    int     cls = addr_class(addr, (struct addr_class_info *) 0);
 
-    if (at == 0)
-	return (1);
-    at++;
-    dlen = strlen(at);
-    while (dlen > 0 && at[dlen - 1] == '.')
-	dlen--;
-    dests = argv_split(var_mydest, ", \t\r\n");
-    for (i = 0; i < dests->argc && !found; i++)
-	found = (strlen(dests->argv[i]) == dlen
-		 && strncasecmp(dests->argv[i], at, dlen) == 0);
-    argv_free(&dests);
-    return (found);
+    if (cls == ADDR_CLASS_ERROR)
+	return (-1);
+    return (cls == ADDR_CLASS_LOCAL);
 }

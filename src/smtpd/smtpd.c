@@ -44,7 +44,17 @@
 /* .IP "452 4.5.3 Error: too many recipients"
 /*	more than $smtpd_recipient_limit recipients in one message.
 /* .IP "554 5.7.1 <address>: Relay access denied"
-/*	a recipient that is not local (below).
+/*	a recipient in a domain that is neither this host's nor a relay
+/*	domain, from a client outside $mynetworks (restrictions, below).
+/* .IP "550 5.1.1 <address>: Recipient address rejected: ..."
+/*	"User unknown in local recipient table": a recipient in a local
+/*	domain that $local_recipient_maps does not list.
+/* .IP "5NN/4NN ... rejected: ..."
+/*	any other restriction: access tables, HELO and address checks
+/*	(html/restrictions.html lists every reply).
+/* .IP "451 4.3.0 <address>: Temporary lookup failure"
+/*	a table that a restriction needs could not be read (a damaged
+/*	map, proxymap(8) not answering): try again later.
 /* .IP "550 5.5.2 Error: bare <LF> received"
 /*	(or bare <CR>) a message with a bare newline, when
 /*	$smtpd_forbid_bare_newline is set (below).
@@ -63,12 +73,57 @@
 /*	and writes the buffered replies only when the input buffer is
 /*	empty, and always before the 354 reply to DATA.
 /*
-/*	Recipients: until relay control proper exists, smtpd accepts only
-/*	local recipients: addresses whose domain is one of $mydestination
-/*	(comma or space separated, case does not matter), and the bare
-/*	address <postmaster>. Everything else is refused at RCPT with
-/*	554 5.7.1, from any client, and nothing is queued. The local
-/*	part is not checked (see BUGS).
+/*	Restrictions (relay control and access policy): each SMTP stage
+/*	has a restriction list in main.cf, a list of steps such as
+/*	permit_mynetworks, reject_unauth_destination or
+/*	check_sender_access type:table: $smtpd_client_restrictions,
+/*	$smtpd_helo_restrictions, $smtpd_sender_restrictions,
+/*	$smtpd_relay_restrictions, $smtpd_recipient_restrictions,
+/*	$smtpd_data_restrictions and $smtpd_end_of_data_restrictions,
+/*	plus named lists in $smtpd_restriction_classes. With
+/*	$smtpd_delay_reject = yes (the default) the client, HELO and
+/*	sender lists are evaluated at each RCPT TO, followed by the relay
+/*	and recipient lists; with "no" they are evaluated at connect, HELO
+/*	and MAIL. In a list the first step with an opinion decides: a
+/*	permit ends that list and evaluation goes on with the next, a
+/*	reject or defer ends everything with its reply. A rejected
+/*	recipient is not added; nothing is queued for it. The whole
+/*	language (every step, the access table results OK, REJECT, DEFER,
+/*	DUNNO, 4NN/5NN text, HOLD, DISCARD, REDIRECT, PREPEND, WARN, class
+/*	names, and the keys looked up) is described in
+/*	html/restrictions.html.
+/*
+/*	The default relay policy is a closed relay: with the default
+/*	$smtpd_relay_restrictions (permit_mynetworks,
+/*	reject_unauth_destination) a client in $mynetworks may send to
+/*	any address; any other client only to this host's domains
+/*	($mydestination, and address literals [a.b.c.d] of
+/*	$inet_interfaces and $proxy_interfaces), to $relay_domains and
+/*	to the bare address <postmaster>. An address whose local part
+/*	asks for routing elsewhere (user%host@here, host!user@here,
+/*	"user@host"@here, user@host@here) is never this host's to accept
+/*	from strangers; a source route (@here:user@host) is ignored, so
+/*	the address judged is user@host. Trailing dots and case do not
+/*	change the class of a domain. An empty $mynetworks is computed
+/*	from $mynetworks_style (by default this host's own addresses).
+/*
+/*	Recipients in this host's domains must be listed in
+/*	$local_recipient_maps (by default the system's users, through
+/*	proxymap(8) as proxy:unix:passwd.byname, and the aliases), so
+/*	mail for an unknown user is refused at RCPT with 550 5.1.1
+/*	instead of bounced later; an empty $local_recipient_maps accepts
+/*	every local part. Likewise $relay_recipient_maps for relay
+/*	domains, when set. <postmaster> is always accepted.
+/*	($smtpd_reject_unlisted_recipient applies this after the other
+/*	recipient restrictions.)
+/*
+/*	Tables used by restrictions and by $mynetworks, $mydestination
+/*	and $relay_domains are opened once, before the chroot; a table
+/*	outside the chroot that cannot be opened there (the password
+/*	file) is read through proxymap(8) with a proxy: prefix, which is
+/*	allowed only for tables listed in $proxy_read_maps. When a table
+/*	file changes, smtpd finishes its current client and exits, and
+/*	master(8) starts a fresh process that reads the new table.
 /*
 /*	End of data and SMTP smuggling: the message ends only at the
 /*	sequence CR LF "." CR LF, whatever $smtpd_forbid_bare_newline
@@ -97,14 +152,20 @@
 /*	which then removes the partial file.
 /*
 /*	Logging (Postfix's shape): "connect from name[addr]",
-/*	"ID: client=name[addr]", "NOQUEUE: reject: RCPT from ...",
-/*	"ID: reject: END-OF-MESSAGE from ...", "lost connection after CMD
-/*	from name[addr]", "timeout after CMD from name[addr]", "too many
-/*	errors after CMD from name[addr]", and "disconnect from name[addr]
-/*	ehlo=1 mail=1 rcpt=1 data=1 quit=1 commands=5" (ok/total where
-/*	some failed). The client name is the reverse lookup of its address
-/*	(getnameinfo, inside the chroot with the copied etc/ files), or
-/*	"unknown".
+/*	"ID: client=name[addr]", "NOQUEUE: reject: RCPT from name[addr]:
+/*	554 5.7.1 <rcpt>: Relay access denied; from=<sender> to=<rcpt>
+/*	proto=ESMTP helo=<name>" for each restriction that rejects (and
+/*	"NOQUEUE: reject_warning: ...", "NOQUEUE: warn: ...",
+/*	"NOQUEUE: hold: ...", "NOQUEUE: discard: ...", "NOQUEUE: redirect:
+/*	..." of the same shape for warn_if_reject and access table
+/*	actions), "ID: reject: END-OF-MESSAGE from ...", "lost connection
+/*	after CMD from name[addr]", "timeout after CMD from name[addr]",
+/*	"too many errors after CMD from name[addr]", and "disconnect from
+/*	name[addr] ehlo=1 mail=1 rcpt=1 data=1 quit=1 commands=5"
+/*	(ok/total where some failed). The client name is the reverse
+/*	lookup of its address when that name resolves back to the address
+/*	(getnameinfo and getaddrinfo, inside the chroot with the copied
+/*	etc/ files), or "unknown".
 /* SECURITY
 /*	smtpd talks to anyone on the network: every byte from the client
 /*	is untrusted. It runs as $mail_owner, chrooted to
@@ -114,18 +175,25 @@
 /*	message content in bounded pieces, and the message size is
 /*	capped by $message_size_limit. smtpd writes no files: its only
 /*	outputs are replies to the client, log records and the
-/*	connection to private/cleanup.
+/*	connection to private/cleanup. Restriction tables are opened
+/*	before the chroot and only read; the tables smtpd cannot open in
+/*	the chroot (the system's user database) are read through
+/*	private/proxymap, which opens only what $proxy_read_maps lists.
+/*	Addresses and names from the client are looked up as keys, never
+/*	used as file names or table names.
 /* DIAGNOSTICS
 /*	Problems with clients are logged as info; trouble reaching
 /*	cleanup as a warning (the client gets a 4xx reply). Configuration
-/*	errors are fatal.
+/*	errors are fatal, including a restriction list with an unknown
+/*	step or a table that cannot be opened (the parameter is named).
+/*	A table that fails at lookup time is logged as a warning
+/*	("TABLE lookup error for "key": reason") and the client gets
+/*	451 4.3.0.
 /* BUGS
-/*	The local part of a local recipient is not checked: the password
-/*	file is not inside the chroot, so mail for an unknown user is
-/*	accepted and then bounced by local(8) at delivery time.
-/*
-/*	No STARTTLS, AUTH or restriction lists yet; no SMTPUTF8, DSN or
-/*	CHUNKING.
+/*	No STARTTLS or AUTH (so no permit_sasl_authenticated); no
+/*	SMTPUTF8, DSN or CHUNKING. reject_unknown_sender_domain and
+/*	reject_unknown_recipient_domain have no opinion until dromos has
+/*	its DNS resolver.
 /* CONFIGURATION PARAMETERS
 /* .IP smtpd_banner
 /*	The text after "220 " in the greeting.
@@ -148,16 +216,63 @@
 /*	When yes (default), VRFY always answers 252 and reveals nothing.
 /* .IP smtpd_forbid_bare_newline
 /*	Refuse messages with a bare LF or bare CR (default yes).
+/* .IP "smtpd_client_restrictions, smtpd_helo_restrictions"
+/*	Restrictions on the client and the HELO name (default: none).
+/* .IP smtpd_sender_restrictions
+/*	Restrictions on the sender (default: none).
+/* .IP "smtpd_relay_restrictions, smtpd_recipient_restrictions"
+/*	Relay control (default: permit_mynetworks,
+/*	reject_unauth_destination) and recipient policy (default: none),
+/*	at RCPT TO.
+/* .IP "smtpd_data_restrictions, smtpd_end_of_data_restrictions"
+/*	Restrictions at DATA and after the message content.
+/* .IP smtpd_restriction_classes
+/*	Names of parameters whose values are restriction lists, usable
+/*	as steps and as access table results.
+/* .IP smtpd_delay_reject
+/*	Evaluate client, HELO and sender restrictions at RCPT TO (yes,
+/*	the default) or at their own stage.
+/* .IP "smtpd_reject_unlisted_recipient, smtpd_reject_unlisted_sender"
+/*	Implicit reject_unlisted_recipient (default yes) and
+/*	reject_unlisted_sender (default no).
+/* .IP smtpd_null_access_lookup_key
+/*	The key check_sender_access looks up for the null sender (<>).
+/* .IP "mynetworks, mynetworks_style"
+/*	The trusted clients (permit_mynetworks); when mynetworks is empty,
+/*	host, subnet or class networks of this host's interfaces.
+/* .IP "relay_domains, relay_recipient_maps"
+/*	Domains relayed for any client, and their valid recipients.
+/* .IP "local_recipient_maps, proxy_read_maps"
+/*	The valid local recipients (default proxy:unix:passwd.byname
+/*	$alias_maps), and the tables proxymap(8) may open.
+/* .IP "inet_interfaces, proxy_interfaces, inet_protocols"
+/*	The addresses that make an address literal local.
+/* .IP parent_domain_matches_subdomains
+/*	Where "example.com" also matches its subdomains (relay_domains,
+/*	smtpd_access_maps, ...).
+/* .IP strict_rfc821_envelopes
+/*	With no (the default), user@host@here and a trailing dot after the
+/*	domain are accepted as syntax and judged by the restrictions.
+/* .IP "reject_code, defer_code, access_map_reject_code"
+/*	Reply codes: of reject, defer and access table REJECT; likewise
+/*	access_map_defer_code, relay_domains_reject_code,
+/*	unknown_local_recipient_reject_code,
+/*	unknown_relay_recipient_reject_code, unknown_client_reject_code,
+/*	invalid_hostname_reject_code and non_fqdn_reject_code.
 /* .IP ipc_timeout
 /*	Used by the cleanup client for the cleanup connection.
 /* .IP "max_use, max_idle, mail_owner, queue_directory"
 /*	As for every daemon.
 /* FILES
 /*	$queue_directory/private/cleanup, the cleanup service.
+/*	$queue_directory/private/proxymap, the table lookup service.
 /*	$queue_directory/etc/hosts, resolv.conf, nsswitch.conf, for
 /*	reverse lookups inside the chroot.
 /* SEE ALSO
 /*	cleanup(8), the queue file writer.
+/*	proxymap(8), table lookups from outside the chroot.
+/*	html/restrictions.html, the restriction steps and access tables.
+/*	html/tables.html, the lookup table types.
 /*	master(8), the process manager.
 /*	RFC 5321 (SMTP), RFC 1870 (SIZE), RFC 2920 (PIPELINING),
 /*	RFC 3463 and RFC 2034 (enhanced status codes), RFC 6152 (8BITMIME).
@@ -165,6 +280,9 @@
 
 /* Utility library. */
 
+#include <stdlib.h>
+
+#include <msg.h>
 #include <vstream.h>
 
 /* Global library. */
@@ -189,9 +307,26 @@ static void smtpd_service(struct vstream *stream, const char *service,
     smtpd_state_init(&state, stream);
     smtpd_session(&state);
     smtpd_state_free(&state);
+    /* A changed table: end after this client; master starts a fresh one. */
+    if (smtpd_check_changed()) {
+	msg_info("a lookup table has changed -- restarting");
+	(void) vstream_close(&stream);
+	exit(0);
+    }
+}
+
+/* smtpd_pre_init - restrictions and their tables, before the chroot */
+
+static void smtpd_pre_init(const char *service, char **argv)
+{
+    (void) service;
+    (void) argv;
+    smtpd_check_init();
 }
 
 int     main(int argc, char **argv)
 {
-    single_server_main(argc, argv, smtpd_service, MAIL_SERVER_END);
+    single_server_main(argc, argv, smtpd_service,
+		       MAIL_SERVER_PRE_INIT, smtpd_pre_init,
+		       MAIL_SERVER_END);
 }

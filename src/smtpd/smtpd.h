@@ -45,12 +45,24 @@ struct smtpd_count {
 #define SMTPD_CMD_UNKNOWN 10		/* unknown or malformed command */
 #define SMTPD_CMD_COUNT	11
 
+#define SMTPD_NAME_OK	0		/* name verified */
+#define SMTPD_NAME_NONE	1		/* no name, or it does not verify */
+#define SMTPD_NAME_TEMP	2		/* a lookup failed for now */
+
 struct smtpd_state {
     struct vstream *client;
     char   *name;			/* client host name or "unknown" */
     char   *addr;			/* client address */
     char   *port;			/* client port */
     char   *namaddr;			/* name[addr] */
+    char   *reverse_name;		/* PTR name, unverified, or "unknown" */
+    int     name_status;		/* SMTPD_NAME_* */
+    char   *client_reject;		/* smtpd_client_restrictions at connect */
+    struct vstring *check_reply;	/* the last restriction reply */
+    char   *act_hold;			/* HOLD: why, or null */
+    char   *act_discard;		/* DISCARD: why, or null */
+    char   *act_redirect;		/* REDIRECT: the address, or null */
+    struct argv *act_prepend;		/* PREPEND: headers */
     char   *helo_name;			/* null before HELO/EHLO */
     int     esmtp;			/* EHLO was used */
     char   *sender;			/* null before MAIL */
@@ -87,6 +99,23 @@ extern void smtpd_lost_exit(struct smtpd_state *);
   * smtpd_cmd_data.c: the message.
   */
 extern void smtpd_cleanup_start(struct smtpd_state *);
+
+ /*
+  * smtpd_check.c: restrictions.
+  */
+struct smtpd_rlist;
+extern void smtpd_check_init(void);
+extern int smtpd_check_changed(void);
+extern int smtpd_check_client(struct smtpd_state *);
+extern int smtpd_check_helo(struct smtpd_state *);
+extern int smtpd_check_mail(struct smtpd_state *);
+extern int smtpd_check_rcpt(struct smtpd_state *, const char *);
+extern int smtpd_check_data(struct smtpd_state *);
+extern int smtpd_check_eod(struct smtpd_state *);
+extern struct smtpd_rlist *smtpd_check_parse(const char *, const char *,
+					             struct vstring *);
+extern void smtpd_check_init_classes(const char *);	/* tests only */
+extern void smtpd_check_free(struct smtpd_rlist *);	/* tests only */
 
  /*
   * smtpd_parse.c: command-line parsing without side effects.

@@ -46,6 +46,7 @@
 /* Global library. */
 
 #include <mail_addr.h>
+#include <addr_class.h>
 #include <mail_params.h>
 
 /* Application-specific. */
@@ -65,6 +66,11 @@ static int smtpd_hello(struct smtpd_state *state, char *args, int esmtp)
     myfree(state->helo_name);
     state->helo_name = printable(mystrndup(args, strcspn(args, " \t")), '?');
     state->esmtp = esmtp;
+    if (smtpd_check_helo(state) < 0) {
+	myfree(state->helo_name);
+	state->helo_name = 0;
+	return (-1);
+    }
     if (!esmtp) {
 	smtpd_reply(state, "250 %s", var_myhostname);
 	return (0);
@@ -139,7 +145,8 @@ int     smtpd_cmd_vrfy(struct smtpd_state *state, char *args)
     if (smtpd_parse_path(args, "", MAIL_ADDR_FLAG_NODOMAIN, addr, &rest,
 			 state->why) != SMTPD_PATH_OK || *rest != 0) {
 	smtpd_reply(state, "501 5.1.3 Bad recipient address syntax");
-    } else if (!smtpd_addr_is_local(vstring_str(addr), var_mydest)) {
+    } else if (addr_class(vstring_str(addr), (struct addr_class_info *) 0)
+	       != ADDR_CLASS_LOCAL) {
 	smtpd_reply(state, "554 5.7.1 <%s>: Relay access denied",
 		    vstring_str(addr));
     } else {

@@ -40,6 +40,13 @@
 /*	the reply only when cleanup_clnt_finish() returns 0 (the file is
 /*	on disk); any other status gets cleanup_stat_reply()'s text.
 /* .PP
+/*	smtpd_data_restrictions are checked before anything else (a
+/*	reject leaves the transaction as it was), and
+/*	smtpd_end_of_data_restrictions after the content, before the
+/*	message is committed. What access tables asked for (HOLD, DISCARD,
+/*	REDIRECT, PREPEND) goes to cleanup as A records action_hold,
+/*	action_discard, action_redirect and action_prepend, before S.
+/*
 /*	A refused or broken message is abandoned by closing the cleanup
 /*	connection: cleanup then removes the partial file. The same
 /*	happens when the client disconnects or times out during DATA.
@@ -122,6 +129,18 @@ static int smtpd_data_envelope(struct smtpd_state *state,
 		       state->helo_name);
     err |= rec_fprintf(stream, REC_TYPE_ATTR, "protocol=%s",
 		       state->esmtp ? "ESMTP" : "SMTP");
+    if (state->act_hold)
+	err |= rec_fprintf(stream, REC_TYPE_ATTR, "action_hold=%s",
+			   state->act_hold);
+    if (state->act_discard)
+	err |= rec_fprintf(stream, REC_TYPE_ATTR, "action_discard=%s",
+			   state->act_discard);
+    if (state->act_redirect)
+	err |= rec_fprintf(stream, REC_TYPE_ATTR, "action_redirect=%s",
+			   state->act_redirect);
+    for (i = 0; i < state->act_prepend->argc; i++)
+	err |= rec_fprintf(stream, REC_TYPE_ATTR, "action_prepend=%s",
+			   state->act_prepend->argv[i]);
     err |= rec_fputs(stream, REC_TYPE_FROM, state->sender);
     for (i = 0; i < state->rcpts->argc; i++) {
 	err |= rec_fputs(stream, REC_TYPE_ORCP, state->rcpts->argv[i]);
@@ -150,6 +169,8 @@ int     smtpd_cmd_data(struct smtpd_state *state, char *args)
 	    smtpd_reply(state, "503 5.5.1 Error: need RCPT command");
 	return (-1);
     }
+    if (smtpd_check_data(state) < 0)
+	return (-1);
 
     /*
      * The message in cleanup: started at RCPT time, or now.
@@ -224,6 +245,9 @@ int     smtpd_cmd_data(struct smtpd_state *state, char *args)
     } else if (data.limit.exceeded) {
 	smtpd_data_abandon(state);
 	smtpd_data_reject(state, "552 5.3.4 Message size exceeds fixed limit");
+    } else if (smtpd_check_eod(state) < 0) {
+	/* The restrictions replied and logged. */
+	smtpd_data_abandon(state);
     } else if (write_err
 	       || rec_put(stream, REC_TYPE_XTRA, "", 0) < 0
 	       || rec_put(stream, REC_TYPE_END, "", 0) < 0

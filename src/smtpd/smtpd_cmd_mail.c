@@ -20,9 +20,12 @@
 /*
 /*	smtpd_cmd_rcpt() adds a recipient: "RCPT TO:<path>". It needs
 /*	MAIL first (503 5.5.1); a malformed address gets 501 5.1.3; past
-/*	$smtpd_recipient_limit recipients 452 4.5.3; a recipient that is
-/*	not local (smtpd_addr_is_local()) 554 5.7.1 "Relay access denied",
-/*	logged as "NOQUEUE: reject: RCPT from ...".
+/*	$smtpd_recipient_limit recipients 452 4.5.3; then the restrictions
+/*	decide (smtpd_check_rcpt(): relay control and policy; a reject is
+/*	replied and logged as "NOQUEUE: reject: RCPT from ..."). The sender
+/*	is checked by smtpd_check_mail() (which does nothing until RCPT
+/*	with smtpd_delay_reject = yes). Unless strict_rfc821_envelopes is
+/*	set, addresses are parsed leniently (MAIL_ADDR_FLAG_LENIENT).
 /* DIAGNOSTICS
 /*	None.
 /*--*/
@@ -64,7 +67,8 @@ int     smtpd_cmd_mail(struct smtpd_state *state, char *args)
 	return (-1);
     }
     addr = vstring_alloc(100);
-    switch (smtpd_parse_path(args, "FROM:", MAIL_ADDR_FLAG_NULL_OK, addr,
+    switch (smtpd_parse_path(args, "FROM:", MAIL_ADDR_FLAG_NULL_OK
+			     | (var_strict_rfc821 ? 0 : MAIL_ADDR_FLAG_LENIENT), addr,
 			     &rest, state->why)) {
     case SMTPD_PATH_SYNTAX:
 	smtpd_reply(state, "501 5.5.2 Syntax: MAIL FROM:<address>");
@@ -86,6 +90,11 @@ int     smtpd_cmd_mail(struct smtpd_state *state, char *args)
 		break;
 	    }
 	    state->sender = mystrdup(vstring_str(addr));
+	    if (smtpd_check_mail(state) < 0) {
+		myfree(state->sender);
+		state->sender = 0;
+		break;
+	    }
 	    state->size_param = size;
 	    state->rcpt_tries = 0;
 	    smtpd_reply(state, "250 2.1.0 Ok");
@@ -114,7 +123,8 @@ int     smtpd_cmd_rcpt(struct smtpd_state *state, char *args)
     addr = vstring_alloc(100);
     local = vstring_alloc(64);
     domain = vstring_alloc(64);
-    switch (smtpd_parse_path(args, "TO:", MAIL_ADDR_FLAG_NODOMAIN, addr,
+    switch (smtpd_parse_path(args, "TO:", MAIL_ADDR_FLAG_NODOMAIN
+			     | (var_strict_rfc821 ? 0 : MAIL_ADDR_FLAG_LENIENT), addr,
 			     &rest, state->why)) {
     case SMTPD_PATH_SYNTAX:
 	smtpd_reply(state, "501 5.5.2 Syntax: RCPT TO:<address>");
@@ -133,14 +143,8 @@ int     smtpd_cmd_rcpt(struct smtpd_state *state, char *args)
 	} else if (var_smtpd_rcpt_limit > 0
 		   && (long) state->rcpts->argc >= var_smtpd_rcpt_limit) {
 	    smtpd_reply(state, "452 4.5.3 Error: too many recipients");
-	} else if (!smtpd_addr_is_local(vstring_str(addr), var_mydest)) {
-	    msg_info("NOQUEUE: reject: RCPT from %s: 554 5.7.1 <%s>: "
-		     "Relay access denied; from=<%s> to=<%s> proto=%s "
-		     "helo=<%s>", state->namaddr, vstring_str(addr),
-		     state->sender, vstring_str(addr),
-		     state->esmtp ? "ESMTP" : "SMTP", state->helo_name);
-	    smtpd_reply(state, "554 5.7.1 <%s>: Relay access denied",
-			vstring_str(addr));
+	} else if (smtpd_check_rcpt(state, vstring_str(addr)) < 0) {
+	    /* The restrictions replied and logged. */
 	} else {
 	    argv_add(state->rcpts, vstring_str(addr), (char *) 0);
 	    smtpd_reply(state, "250 2.1.5 Ok");

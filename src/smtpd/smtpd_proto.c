@@ -31,8 +31,11 @@
 /*	struct smtpd_state *state;
 /* DESCRIPTION
 /*	smtpd_state_init() sets up a session for the client stream: it
-/*	finds the client's address and port (getpeername) and name
-/*	(getnameinfo with NI_NAMEREQD; "unknown" when that fails).
+/*	finds the client's address and port (getpeername), its reverse
+/*	name (getnameinfo with NI_NAMEREQD; "unknown" when there is none)
+/*	and its name: the reverse name when that name resolves back to the
+/*	address (getaddrinfo), else "unknown" (name_status says whether no
+/*	name was found or a lookup failed temporarily).
 /*
 /*	smtpd_session() logs "connect from name[addr]", sends the 220
 /*	greeting and runs the command loop until QUIT, a fatal condition
@@ -80,6 +83,7 @@
 
 #include <sys/socket.h>
 #include <netdb.h>
+#include <strings.h>
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <string.h>
@@ -109,6 +113,36 @@ static const char *smtpd_count_names[SMTPD_CMD_COUNT] = {
     "vrfy", "help", "unknown",
 };
 
+/*
+ * smtpd_peer_verify - the reverse name counts only when it resolves back
+ * to the client's address (Postfix's "verified" client name).
+ */
+
+static int smtpd_peer_verify(const char *name, const char *addr)
+{
+    struct addrinfo hints;
+    struct addrinfo *res;
+    struct addrinfo *ai;
+    char    host[NI_MAXHOST];
+    int     err;
+    int     ret = SMTPD_NAME_NONE;
+
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_socktype = SOCK_STREAM;
+    if ((err = getaddrinfo(name, (char *) 0, &hints, &res)) != 0)
+	return (err == EAI_AGAIN ? SMTPD_NAME_TEMP : SMTPD_NAME_NONE);
+    for (ai = res; ai && ret != SMTPD_NAME_OK; ai = ai->ai_next) {
+	if (getnameinfo(ai->ai_addr, ai->ai_addrlen, host, sizeof(host),
+			(char *) 0, 0, NI_NUMERICHOST) != 0)
+	    continue;
+	if (strcasecmp(host, addr) == 0
+	    || (strncmp(host, "::ffff:", 7) == 0 && strcmp(host + 7, addr) == 0))
+	    ret = SMTPD_NAME_OK;
+    }
+    freeaddrinfo(res);
+    return (ret);
+}
+
 /* smtpd_peer - client address, port and name */
 
 static void smtpd_peer(struct smtpd_state *state)
@@ -119,6 +153,7 @@ static void smtpd_peer(struct smtpd_state *state)
     char    serv[NI_MAXSERV];
     char    name[NI_MAXHOST];
     const char *cp;
+    int     err;
 
     if (getpeername(vstream_fileno(state->client), (struct sockaddr *) &ss,
 		    &len) < 0
@@ -128,6 +163,7 @@ static void smtpd_peer(struct smtpd_state *state)
 	state->addr = mystrdup("unknown");
 	state->port = mystrdup("unknown");
 	state->name = mystrdup("unknown");
+	state->name_status = SMTPD_NAME_NONE;
     } else {
 	/* An IPv4-mapped IPv6 address is logged as IPv4. */
 	cp = host;
@@ -136,12 +172,19 @@ static void smtpd_peer(struct smtpd_state *state)
 	    cp += 7;
 	state->addr = mystrdup(cp);
 	state->port = mystrdup(serv);
-	if (getnameinfo((struct sockaddr *) &ss, len, name, sizeof(name),
-			(char *) 0, 0, NI_NAMEREQD) == 0)
-	    state->name = mystrdup(name);
-	else
-	    state->name = mystrdup("unknown");
+	if ((err = getnameinfo((struct sockaddr *) &ss, len, name,
+			       sizeof(name), (char *) 0, 0, NI_NAMEREQD)) == 0) {
+	    state->reverse_name = mystrdup(name);
+	    state->name_status = smtpd_peer_verify(name, cp);
+	} else {
+	    state->name_status = (err == EAI_AGAIN ? SMTPD_NAME_TEMP :
+				  SMTPD_NAME_NONE);
+	}
+	state->name = mystrdup(state->name_status == SMTPD_NAME_OK ?
+			       name : "unknown");
     }
+    if (state->reverse_name == 0)
+	state->reverse_name = mystrdup("unknown");
     vstring_sprintf(state->scratch, "%s[%s]", state->name, state->addr);
     state->namaddr = mystrdup(vstring_str(state->scratch));
 }
@@ -157,6 +200,8 @@ void    smtpd_state_init(struct smtpd_state *state, struct vstream *client)
     state->scratch = vstring_alloc(512);
     state->why = vstring_alloc(100);
     state->queue_id = vstring_alloc(32);
+    state->check_reply = vstring_alloc(100);
+    state->act_prepend = argv_alloc(1);
     state->where = "CONNECT";
     state->deadline = time((time_t *) 0) + var_smtpd_session_tmout;
     smtpd_peer(state);
@@ -171,6 +216,11 @@ void    smtpd_reset(struct smtpd_state *state)
     argv_truncate(state->rcpts, 0);
     state->rcpt_tries = 0;
     state->size_param = 0;
+    myfree(state->act_hold);
+    myfree(state->act_discard);
+    myfree(state->act_redirect);
+    state->act_hold = state->act_discard = state->act_redirect = 0;
+    argv_truncate(state->act_prepend, 0);
     /* A message started in cleanup but not sent: cleanup drops it. */
     if (state->cleanup_begun) {
 	cleanup_clnt_close(&state->cleanup);
@@ -191,6 +241,10 @@ void    smtpd_state_free(struct smtpd_state *state)
     vstring_free(&state->why);
     vstring_free(&state->queue_id);
     myfree(state->name);
+    myfree(state->reverse_name);
+    myfree(state->client_reject);
+    vstring_free(&state->check_reply);
+    argv_free(&state->act_prepend);
     myfree(state->addr);
     myfree(state->port);
     myfree(state->namaddr);
@@ -299,6 +353,7 @@ void    smtpd_session(struct smtpd_state *state)
     int     status;
 
     msg_info("connect from %s", state->namaddr);
+    (void) smtpd_check_client(state);	/* a reject is given to commands */
     smtpd_reply(state, "220 %s", var_smtpd_banner);
 
     while (!state->quit) {

@@ -13,11 +13,19 @@
 /*	void	argv_free(&argv)
 /*	struct argv *argv_split(str, delim)
 /*	struct argv *argv_split_quoted(str, delim)
+/*
+/*	struct argv *argv_split_braced(str, delim)
 /* DESCRIPTION
 /*	See argv.h. The array always has room for the terminating NULL:
 /*	argc < len holds after every call.
 /*
 /*	argv_addn() copies at most len bytes, up to a NUL byte.
+/*
+/*	argv_split_braced() splits like argv_split(), but a delimiter
+/*	inside braces does not split: "a, inline:{ k=v, x=y } b" gives
+/*	three fields, the braces kept (main.cf lists with inline: and
+/*	static: tables). It returns a null pointer when the braces do not
+/*	balance.
 /*
 /*	argv_split_quoted() treats a double-quoted part of a field as
 /*	literal text (delimiters included); inside quotes a backslash
@@ -133,5 +141,33 @@ struct argv *argv_split_quoted(const char *str, const char *delim)
 	argv_addn(a, vstring_str(field), vstring_len(field));
     }
     vstring_free(&field);
+    return (a);
+}
+
+struct argv *argv_split_braced(const char *str, const char *delim)
+{
+    struct argv *a = argv_alloc(1);
+    const char *start;
+    int     depth;
+
+    for (;;) {
+	str += strspn(str, delim);
+	if (*str == 0)
+	    break;
+	start = str;
+	for (depth = 0; *str != 0; str++) {
+	    if (*str == '{')
+		depth++;
+	    else if (*str == '}' && depth > 0)
+		depth--;
+	    else if (depth == 0 && strchr(delim, *str) != 0)
+		break;
+	}
+	if (depth != 0) {
+	    argv_free(&a);
+	    return (0);
+	}
+	argv_addn(a, start, (size_t) (str - start));
+    }
     return (a);
 }

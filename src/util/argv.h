@@ -34,5 +34,6 @@ extern void argv_truncate(struct argv *, size_t);
 extern void argv_free(struct argv **);
 extern struct argv *argv_split(const char *, const char *);
 extern struct argv *argv_split_quoted(const char *, const char *);
+extern struct argv *argv_split_braced(const char *, const char *);
 
 #endif

@@ -20,7 +20,9 @@ import time
 import pytest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'qmgr'))
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'aliases'))
 from mailtest import MailInstance, message, wait_for, HOST  # noqa: E402
+from aliastest import build_aliases  # noqa: E402
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason='needs root')
 
@@ -31,6 +33,9 @@ OTHER = 'dromtest3'
 @pytest.fixture(scope='module')
 def m():
     inst = MailInstance(home_mailbox='')
+    # The installed aliases (no alias for root), built as post-install
+    # would when drommap has its aliases format.
+    build_aliases(inst, os.path.join(inst.config_dir, 'aliases'))
     spool = os.path.join(inst.root, 'spool')
     os.makedirs(spool, mode=0o755)
     inst.set_main(mail_spool_directory=spool)

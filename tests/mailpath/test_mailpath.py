@@ -174,7 +174,9 @@ def test_privileges(inst):
                     continue
                 st = proc_status(pid)
                 if st:
-                    seen[exe] = (int(st['Uid'].split()[1]), root)
+                    # Real uid: local takes the recipient's effective uid
+                    # while it writes a mailbox, and keeps root as real uid.
+                    seen[exe] = (int(st['Uid'].split()[0]), root)
             return {'smtpd', 'cleanup', 'qmgr', 'local'} <= set(seen)
         wait_for(scan, timeout=20, what='all four daemons running')
     finally:

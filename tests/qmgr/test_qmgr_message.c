@@ -29,6 +29,7 @@
 #include <vstring.h>
 
 #include <deliver_request.h>
+#include <addr_class.h>
 #include <mail_params.h>
 #include <qfile.h>
 #include <rec.h>
@@ -89,12 +90,28 @@ static void test_rcpt_is_local(void **unused)
 	{"u@sub.mx.example.test", 0},
 	{"u@mx.example.tes", 0},
 	{"u@", 0},
-	{"u@[127.0.0.1]", 0},
+	{"u@[127.0.0.1]", 1},		/* this host (loopback-only) */
+	{"u@[192.0.2.1]", 0},
     };
     static char dest[] = "mx.example.test, localhost";
+    static char empty[] = "";
+    static char loop[] = "loopback-only";
+    static char host[] = "host";
+    static char all[] = "all";
+    static char par[] = "relay_domains";
+    struct vstring *why = vstring_alloc(100);
     size_t  i;
 
     var_mydest = dest;
+    var_relay_domains = empty;
+    var_proxy_interfaces = empty;
+    var_inet_interfaces = loop;
+    var_inet_protocols = all;
+    var_mynetworks_style = host;
+    var_par_dom_match = par;
+    if (addr_class_init(why) < 0)
+	fail_msg("addr_class_init: %s", vstring_str(why));
+    vstring_free(&why);
     for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 	if (qmgr_rcpt_is_local(cases[i].addr) != cases[i].want)
 	    fail_msg("case %lu: %s: got %d, want %d", (unsigned long) i,

@@ -61,7 +61,13 @@ def default_services():
 class SmtpdInstance(Instance):
     def __init__(self):
         super().__init__(hostname=HOST)
+        # Recipients such as bob@ are no system users: the protocol tests
+        # accept every local part (tests/restrictions checks the table).
+        # No client of these tests is trusted to relay: mynetworks names
+        # only a documentation address (tests/restrictions covers
+        # mynetworks).
         self.setup(message_size_limit='200000', smtpd_error_sleep_time='0',
+                   local_recipient_maps='', mynetworks='192.0.2.1/32',
                    queue_run_delay='1s', minimal_backoff_time='1s',
                    maximal_backoff_time='4s')
         for p in PROGS:
@@ -147,8 +153,10 @@ def _can_connect(port):
 class Smtp:
     """A raw SMTP client: exact replies, pipelining, arbitrary bytes."""
 
-    def __init__(self, port, timeout=20):
-        self.sock = socket.create_connection(('127.0.0.1', port), timeout=timeout)
+    def __init__(self, port, timeout=20, source=None):
+        self.sock = socket.create_connection(
+            ('127.0.0.1', port), timeout=timeout,
+            source_address=(source, 0) if source else None)
         self.buf = b''
         self.greeting = self.reply()
 

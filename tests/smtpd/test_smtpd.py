@@ -373,7 +373,8 @@ def test_non_local_recipient_relay_denied(inst):
     ids = inst.queue_ids()
     c = session(inst)
     expect(c, 'MAIL FROM:<a@example.org>', '250 2.1.0 Ok')
-    for rcpt in ('x@example.org', 'bob@%s.evil.test' % HOST, 'bob@[127.0.0.1]',
+    # bob@[127.0.0.1] would be local (this host's address literal).
+    for rcpt in ('x@example.org', 'bob@%s.evil.test' % HOST, 'bob@[192.0.2.1]',
                  '@%s:x@example.org' % HOST, '"bob@%s"@example.org' % HOST):
         addr = rcpt.split(':')[-1]
         expect(c, 'RCPT TO:<%s>' % rcpt, '554 5.7.1 <%s>: Relay access denied' % addr)

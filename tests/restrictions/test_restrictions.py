@@ -1,0 +1,511 @@
+"""smtpd restrictions against a real instance: relay control (the classic
+relay tricks from an untrusted client, the plain case from a trusted one),
+access tables with every result kind, restriction classes, the static
+checks, and the log line of each reject.
+
+Clients come from distinct loopback addresses (the whole 127/8 is on lo):
+127.0.0.1 is this host (trusted with the default mynetworks_style =
+host), 127.0.0.2 and 127.0.0.3 are strangers unless a service's
+mynetworks says otherwise. Each smtpd service of the instance has its
+own -o overrides (see SERVICES)."""
+import glob
+import importlib.util
+import os
+import re
+import sys
+import time
+
+import pytest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, '..', 'lib'))
+from dromos_instance import Instance, TOP, free_port, wait_for  # noqa: E402
+
+_spec = importlib.util.spec_from_file_location(
+    'smtpd_conftest', os.path.join(HERE, '..', 'smtpd', 'conftest.py'))
+_smtpd = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_smtpd)
+Smtp = _smtpd.Smtp
+
+HOST = 'mx.example.test'
+USER = 'drrestrict'
+OTHER = 'drredirect'
+STRANGER = '127.0.0.2'
+STRANGER2 = '127.0.0.3'
+
+CLIENT_TABLE = """
+127.0.0.3       REJECT go away
+"""
+SENDER_TABLE = """
+ok@sender.example       OK
+reject@sender.example   REJECT
+text@sender.example     REJECT no mail from you
+defer@sender.example    DEFER try later
+dunno@sender.example    DUNNO
+code@sender.example     551 5.7.9 custom refusal
+code4@sender.example    452 busy
+hold@sender.example     HOLD
+discard@sender.example  DISCARD
+redirect@sender.example REDIRECT %(other)s@%(host)s
+prepend@sender.example  PREPEND X-Tag: tagged by sender table
+warn@sender.example     WARN looks odd
+class@sender.example    fqdnclass
+list@sender.example     reject_non_fqdn_recipient
+sender.example          REJECT domain rejected
+parent.example          REJECT subdomain rejected
+nolocal@                REJECT local part rejected
+<>                      REJECT null sender rejected
+"""
+RCPT_TABLE = """
+blocked@%(host)s        REJECT recipient blocked
+"""
+HELO_TABLE = """
+bad.helo.example        REJECT helo rejected
+"""
+USERS_TABLE = """
+%(user)s        ok
+%(other)s       ok
+postmaster      ok
+"""
+
+SERVICES = {
+    # name: -o options (commas separate list items in master.cf)
+    'default': '',
+    'nets127': '-o mynetworks=127.0.0.0/8',
+    'net1': '-o mynetworks=127.0.0.1/32',
+    'access': ('-o mynetworks=127.0.0.1/32 '
+               '-o smtpd_client_restrictions=check_client_access,texthash:{d}/client '
+               '-o smtpd_helo_restrictions=check_helo_access,texthash:{d}/helo '
+               '-o smtpd_sender_restrictions=check_sender_access,texthash:{d}/sender '
+               '-o smtpd_recipient_restrictions=check_recipient_access,texthash:{d}/rcpt'),
+    'strict': '-o strict_rfc821_envelopes=yes',
+    'nodelay': ('-o smtpd_delay_reject=no '
+                '-o smtpd_client_restrictions=check_client_access,texthash:{d}/client '
+                '-o smtpd_helo_restrictions=reject_invalid_helo_hostname'),
+    'helo': ('-o smtpd_helo_restrictions=reject_invalid_helo_hostname,'
+             'reject_non_fqdn_helo_hostname'),
+    'fqdn': ('-o smtpd_recipient_restrictions=reject_non_fqdn_sender,'
+             'reject_non_fqdn_recipient'),
+    'pipe': '-o smtpd_data_restrictions=reject_unauth_pipelining',
+    'unknown': '-o smtpd_client_restrictions=reject_unknown_client_hostname',
+    'warn': ('-o smtpd_client_restrictions=warn_if_reject,'
+             'reject_unknown_client_hostname'),
+    'classes': '-o smtpd_recipient_restrictions=fqdnclass',
+    'unlisted': '-o local_recipient_maps=texthash:{d}/users',
+    'nolrm': '-o local_recipient_maps=',
+    'perm': ('-o smtpd_relay_restrictions=permit_auth_destination,reject '
+             '-o relay_domains=relay.example'),
+}
+
+
+class RestrictInstance(Instance):
+    def __init__(self):
+        super().__init__(hostname=HOST)
+        self.setup(queue_run_delay='1s', minimal_backoff_time='1s',
+                   maximal_backoff_time='4s', smtpd_error_sleep_time='0',
+                   alias_maps='',
+                   smtpd_restriction_classes='fqdnclass',
+                   fqdnclass='reject_non_fqdn_sender, reject_non_fqdn_recipient')
+        self.tables = os.path.join(self.root, 'tables')
+        os.makedirs(self.tables, exist_ok=True)
+        subst = dict(host=HOST, user=USER, other=OTHER)
+        for name, text in (('client', CLIENT_TABLE), ('sender', SENDER_TABLE),
+                           ('rcpt', RCPT_TABLE), ('helo', HELO_TABLE),
+                           ('users', USERS_TABLE)):
+            with open(os.path.join(self.tables, name), 'w') as f:
+                f.write(text % subst)
+        self.ports = {}
+        lines = []
+        for name, opts in SERVICES.items():
+            port = free_port()
+            self.ports[name] = port
+            lines.append('127.0.0.1:%d inet n - - - - smtpd %s'
+                         % (port, opts.format(d=self.tables)))
+        self.write_master_cf(lines)
+        self.add_user(USER)
+        self.add_user(OTHER)
+        self.start()
+        for name, port in self.ports.items():
+            try:
+                wait_for(lambda: _greets(port), what='port %d' % port)
+            except AssertionError:
+                raise AssertionError('service %s does not answer; log:\n%s'
+                                     % (name, self.log()[-3000:]))
+
+    def maildir(self, user):
+        d = os.path.join(self.home_base, user, 'Maildir', 'new')
+        return sorted(glob.glob(os.path.join(d, '*')))
+
+    def queue_ids(self, queues=('incoming', 'active', 'deferred', 'hold')):
+        ids = set()
+        for q in queues:
+            for _, _, files in os.walk(os.path.join(self.queue_dir, q)):
+                ids.update(f for f in files if not f.startswith('tmp.'))
+        return ids
+
+
+def _greets(port):
+    try:
+        c = Smtp(port, timeout=5)
+        ok = c.greeting[0] == 220
+        c.close()
+        return ok
+    except (OSError, EOFError):
+        return False
+
+
+@pytest.fixture(scope='module')
+def inst():
+    if os.geteuid() != 0:
+        pytest.skip('restriction tests need root (users, chroot)')
+    i = RestrictInstance()
+    yield i
+    log = i.log()
+    try:
+        i.cleanup()
+    finally:
+        i.remove_users()
+    bad = [l for l in log.splitlines()
+           if 'Sanitizer' in l or 'runtime error:' in l or 'panic:' in l
+           or 'fatal:' in l]
+    assert bad == [], 'bad log lines:\n' + '\n'.join(bad)
+
+
+def session(inst, service, source='127.0.0.1', helo='client.example'):
+    c = Smtp(inst.ports[service], source=source)
+    assert c.greeting[0] == 220, c.greeting
+    if helo:
+        code, lines = c.cmd('EHLO ' + helo)
+        assert code == 250, lines
+    return c
+
+
+def reply(c, text):
+    return c.cmd(text)[1][-1]
+
+
+def rcpt_reply(inst, service, sender, rcpt, source='127.0.0.1'):
+    c = session(inst, service, source)
+    r = reply(c, 'MAIL FROM:<%s>' % sender)
+    assert r.startswith('250'), r
+    r = reply(c, 'RCPT TO:<%s>' % rcpt)
+    reply(c, 'QUIT')
+    c.close()
+    return r
+
+
+def send(inst, service, sender, rcpts, body='Subject: t\r\n\r\nbody\r\n',
+         source='127.0.0.1'):
+    """A whole message; returns the DATA reply."""
+    c = session(inst, service, source)
+    assert reply(c, 'MAIL FROM:<%s>' % sender).startswith('250')
+    for r in rcpts:
+        got = reply(c, 'RCPT TO:<%s>' % r)
+        assert got.startswith('250'), (r, got)
+    assert reply(c, 'DATA').startswith('354')
+    c.send(body + '.\r\n')
+    code, lines = c.reply()
+    reply(c, 'QUIT')
+    c.close()
+    return lines[-1]
+
+
+def log_has(inst, pattern, timeout=10):
+    return wait_for(lambda: re.search(pattern, inst.log()), timeout=timeout,
+                    what='log line %r' % pattern)
+
+
+# --- relay control --------------------------------------------------------
+
+RELAY_TRICKS = [
+    'user@foreign.example',
+    'user%%foreign.example@%s' % HOST,
+    'foreign.example!user@%s' % HOST,
+    '@%s:user@foreign.example' % HOST,
+    '"user@foreign.example"@%s' % HOST,
+    'user@foreign.example@%s' % HOST,
+    'user@[192.0.2.1]',
+    'user@[IPv6:2001:db8::1]',
+    'user@foreign.example.',
+    'user@FOREIGN.EXAMPLE',
+    'user@Foreign.Example.',
+]
+
+
+@pytest.mark.parametrize('rcpt', RELAY_TRICKS)
+@pytest.mark.parametrize('service,source', [('default', STRANGER),
+                                            ('net1', STRANGER)])
+def test_relay_tricks_refused(inst, service, source, rcpt):
+    before = inst.queue_ids()
+    r = rcpt_reply(inst, service, 'someone@outside.example', rcpt, source)
+    # A source route is ignored (RFC 5321 4.1.2): the reply names the rest.
+    shown = rcpt.split(':', 1)[1] if rcpt.startswith('@') else rcpt
+    assert r == '554 5.7.1 <%s>: Relay access denied' % shown, r
+    assert inst.queue_ids() == before
+
+
+def test_forged_local_sender_cannot_relay(inst):
+    r = rcpt_reply(inst, 'default', '%s@%s' % (USER, HOST),
+                   'user@foreign.example', STRANGER)
+    assert r == '554 5.7.1 <user@foreign.example>: Relay access denied'
+
+
+def test_reject_is_logged_in_postfix_shape(inst):
+    rcpt_reply(inst, 'default', 'spammer@outside.example',
+               'victim@relay-target.example', STRANGER)
+    log_has(inst, re.escape(
+        'NOQUEUE: reject: RCPT from unknown[127.0.0.2]: 554 5.7.1 '
+        '<victim@relay-target.example>: Relay access denied; '
+        'from=<spammer@outside.example> to=<victim@relay-target.example> '
+        'proto=ESMTP helo=<client.example>'))
+
+
+def test_local_mail_from_stranger_accepted(inst):
+    assert rcpt_reply(inst, 'default', 'x@outside.example',
+                      '%s@%s' % (USER, HOST), STRANGER) == '250 2.1.5 Ok'
+    assert rcpt_reply(inst, 'default', 'x@outside.example',
+                      '%s@%s.' % (USER, HOST.upper()), STRANGER) == '250 2.1.5 Ok'
+    # An address literal of this host (inet_interfaces = 127.0.0.1).
+    assert rcpt_reply(inst, 'default', 'x@outside.example',
+                      '%s@[127.0.0.1]' % USER, STRANGER) == '250 2.1.5 Ok'
+
+
+def test_trusted_client_relays(inst):
+    # Default mynetworks_style = host: this host's own addresses.
+    assert rcpt_reply(inst, 'default', 'x@%s' % HOST, 'user@foreign.example',
+                      '127.0.0.1') == '250 2.1.5 Ok'
+    # mynetworks = 127.0.0.0/8 includes the "stranger".
+    assert rcpt_reply(inst, 'nets127', 'x@%s' % HOST, 'user@foreign.example',
+                      STRANGER) == '250 2.1.5 Ok'
+    # mynetworks = 127.0.0.1/32 does not.
+    assert rcpt_reply(inst, 'net1', 'x@%s' % HOST, 'user@foreign.example',
+                      STRANGER).startswith('554 5.7.1')
+
+
+def test_relay_domains_and_permit_auth_destination(inst):
+    assert rcpt_reply(inst, 'perm', 'x@outside.example', 'a@relay.example',
+                      STRANGER) == '250 2.1.5 Ok'
+    # relay_domains matches subdomains (parent_domain_matches_subdomains).
+    assert rcpt_reply(inst, 'perm', 'x@outside.example',
+                      'a@sub.relay.example', STRANGER) == '250 2.1.5 Ok'
+    assert rcpt_reply(inst, 'perm', 'x@outside.example',
+                      'a@elsewhere.example', STRANGER).startswith('554 5.7.1')
+
+
+def test_strict_envelopes_refuse_lenient_syntax(inst):
+    assert rcpt_reply(inst, 'strict', 'x@outside.example',
+                      'user@foreign.example@%s' % HOST, STRANGER) \
+        == '501 5.1.3 Bad recipient address syntax'
+    assert rcpt_reply(inst, 'strict', 'x@outside.example',
+                      'user@foreign.example.', STRANGER) \
+        == '501 5.1.3 Bad recipient address syntax'
+
+
+# --- access tables ----------------------------------------------------------
+
+def access_rcpt(inst, sender, rcpt=None, source='127.0.0.1'):
+    return rcpt_reply(inst, 'access', sender, rcpt or '%s@%s' % (USER, HOST),
+                      source)
+
+
+def test_access_results(inst):
+    ok = '250 2.1.5 Ok'
+    assert access_rcpt(inst, 'ok@sender.example') == ok
+    assert access_rcpt(inst, 'reject@sender.example') == \
+        '554 5.7.1 <reject@sender.example>: Sender address rejected: Access denied'
+    assert access_rcpt(inst, 'text@sender.example') == \
+        '554 5.7.1 <text@sender.example>: Sender address rejected: no mail from you'
+    assert access_rcpt(inst, 'defer@sender.example') == \
+        '450 4.7.1 <defer@sender.example>: Sender address rejected: try later'
+    assert access_rcpt(inst, 'code@sender.example') == \
+        '551 5.7.9 <code@sender.example>: Sender address rejected: custom refusal'
+    assert access_rcpt(inst, 'code4@sender.example') == \
+        '452 4.7.1 <code4@sender.example>: Sender address rejected: busy'
+    # DUNNO stops the lookups in that table: the domain entry is not used.
+    assert access_rcpt(inst, 'dunno@sender.example') == ok
+    # Lookup order: user@domain, domain, parent domains, user@.
+    assert access_rcpt(inst, 'other@sender.example') == \
+        '554 5.7.1 <other@sender.example>: Sender address rejected: domain rejected'
+    assert access_rcpt(inst, 'a@deep.parent.example') == \
+        '554 5.7.1 <a@deep.parent.example>: Sender address rejected: subdomain rejected'
+    assert access_rcpt(inst, 'a@parent.example.org') == ok
+    assert access_rcpt(inst, 'nolocal@anywhere.example') == \
+        '554 5.7.1 <nolocal@anywhere.example>: Sender address rejected: local part rejected'
+    assert access_rcpt(inst, '') == \
+        '554 5.7.1 <>: Sender address rejected: null sender rejected'
+    assert access_rcpt(inst, 'x@outside.example', 'blocked@%s' % HOST) == \
+        '554 5.7.1 <blocked@%s>: Recipient address rejected: recipient blocked' % HOST
+    # A restriction class and an inline list of steps as results.
+    assert access_rcpt(inst, 'list@sender.example', 'bob@localhost') == \
+        '504 5.5.2 <bob@localhost>: Recipient address rejected: need ' \
+        'fully-qualified address'
+    assert access_rcpt(inst, 'class@sender.example', 'bob@localhost') \
+        .startswith('504 5.5.2 <bob@localhost>')
+
+
+def test_access_client_and_helo(inst):
+    assert access_rcpt(inst, 'x@outside.example', source=STRANGER2) == \
+        '554 5.7.1 <unknown[127.0.0.3]>: Client host rejected: go away'
+    c = session(inst, 'access', helo='bad.helo.example')
+    assert reply(c, 'MAIL FROM:<x@outside.example>').startswith('250')
+    assert reply(c, 'RCPT TO:<%s@%s>' % (USER, HOST)) == \
+        '554 5.7.1 <bad.helo.example>: Helo command rejected: helo rejected'
+    c.close()
+
+
+def test_warn_is_logged_and_accepted(inst):
+    assert access_rcpt(inst, 'warn@sender.example') == '250 2.1.5 Ok'
+    log_has(inst, r'NOQUEUE: warn: RCPT from localhost\[127\.0\.0\.1\]: '
+            r'<warn@sender\.example>: Sender address looks odd;')
+
+
+def test_hold_puts_the_message_on_hold(inst):
+    r = send(inst, 'access', 'hold@sender.example', ['%s@%s' % (USER, HOST)])
+    m = re.match(r'250 2\.0\.0 Ok: queued as (\S+)$', r)
+    assert m, r
+    qid = m.group(1)
+    wait_for(lambda: glob.glob(os.path.join(inst.queue_dir, 'hold', '*', qid)),
+             what='the file in hold/')
+    log_has(inst, re.escape(qid) + r': hold: <hold@sender\.example>: '
+            r'Sender address triggers HOLD action')
+    time.sleep(1.5)
+    assert not re.search(re.escape(qid) + ': to=', inst.log())
+
+
+def test_discard_accepts_and_drops(inst):
+    before = len(inst.maildir(USER))
+    r = send(inst, 'access', 'discard@sender.example', ['%s@%s' % (USER, HOST)])
+    m = re.match(r'250 2\.0\.0 Ok: queued as (\S+)$', r)
+    assert m, r
+    qid = m.group(1)
+    log_has(inst, re.escape(qid) + r': discard: ')
+    assert qid not in inst.queue_ids()
+    time.sleep(1.5)
+    assert len(inst.maildir(USER)) == before
+
+
+def test_redirect_delivers_elsewhere(inst):
+    before = len(inst.maildir(OTHER))
+    before_user = len(inst.maildir(USER))
+    r = send(inst, 'access', 'redirect@sender.example',
+             ['%s@%s' % (USER, HOST), 'postmaster@%s' % HOST])
+    assert r.startswith('250 2.0.0 Ok: queued as'), r
+    wait_for(lambda: len(inst.maildir(OTHER)) == before + 1,
+             what='the redirected copy')
+    assert len(inst.maildir(USER)) == before_user
+    with open(inst.maildir(OTHER)[-1], 'rb') as f:
+        data = f.read()
+    assert b'Delivered-To: %s@%s' % (OTHER.encode(), HOST.encode()) in data
+
+
+def test_prepend_adds_the_header(inst):
+    before = set(inst.maildir(USER))
+    r = send(inst, 'access', 'prepend@sender.example', ['%s@%s' % (USER, HOST)],
+             body='Subject: p\r\n\r\nbody\r\n')
+    assert r.startswith('250 2.0.0 Ok: queued as'), r
+    wait_for(lambda: set(inst.maildir(USER)) - before, what='delivery')
+    path = (set(inst.maildir(USER)) - before).pop()
+    with open(path, 'rb') as f:
+        head = f.read().split(b'\n\n', 1)[0]
+    lines = head.split(b'\n')
+    assert b'X-Tag: tagged by sender table' in lines
+    assert lines.index(b'X-Tag: tagged by sender table') < \
+        [i for i, l in enumerate(lines) if l.startswith(b'Received:')][0]
+
+
+# --- static checks ----------------------------------------------------------
+
+def test_helo_checks(inst):
+    for helo, want in (('localhost', '504 5.5.2 <localhost>: Helo command '
+                        'rejected: need fully-qualified hostname'),
+                       ('bad_name!', '501 5.5.2 <bad_name!>: Helo command '
+                        'rejected: Invalid name'),
+                       ('good.example', '250 2.1.5 Ok'),
+                       ('[192.0.2.1]', '250 2.1.5 Ok')):
+        c = session(inst, 'helo', helo=helo)
+        assert reply(c, 'MAIL FROM:<x@outside.example>').startswith('250')
+        assert reply(c, 'RCPT TO:<%s@%s>' % (USER, HOST)) == want, helo
+        c.close()
+
+
+def test_fqdn_checks(inst):
+    assert rcpt_reply(inst, 'fqdn', 'x@outside', '%s@%s' % (USER, HOST)) == \
+        '504 5.5.2 <x@outside>: Sender address rejected: need fully-qualified address'
+    assert rcpt_reply(inst, 'fqdn', 'x@outside.example', 'postmaster') == \
+        '250 2.1.5 Ok'
+    assert rcpt_reply(inst, 'fqdn', 'x@outside.example', 'bob@localhost') \
+        .startswith('504 5.5.2 <bob@localhost>: Recipient address rejected')
+    assert rcpt_reply(inst, 'classes', 'x@outside', '%s@%s' % (USER, HOST)) \
+        .startswith('504 5.5.2 <x@outside>: Sender address rejected')
+
+
+def test_delay_reject_off(inst):
+    # The client reject comes at once and is repeated for HELO, MAIL, RCPT.
+    c = Smtp(inst.ports['nodelay'], source=STRANGER2)
+    assert c.greeting[0] == 220
+    r = '554 5.7.1 <unknown[127.0.0.3]>: Client host rejected: go away'
+    assert reply(c, 'EHLO client.example') == r
+    assert reply(c, 'MAIL FROM:<x@outside.example>').startswith('503 5.5.1')
+    assert reply(c, 'QUIT').startswith('221')
+    c.close()
+    log_has(inst, re.escape('NOQUEUE: reject: CONNECT from unknown[127.0.0.3]: '
+                            + r))
+    # HELO restrictions at HELO time.
+    c = Smtp(inst.ports['nodelay'])
+    assert reply(c, 'EHLO bad_name!') == \
+        '501 5.5.2 <bad_name!>: Helo command rejected: Invalid name'
+    assert reply(c, 'EHLO good.example').startswith('250')
+    c.close()
+
+
+def test_unauth_pipelining(inst):
+    c = session(inst, 'pipe', helo=None)
+    c.cmd('HELO client.example')
+    # Commands ahead of the replies without having seen PIPELINING.
+    c.send('MAIL FROM:<x@outside.example>\r\nRCPT TO:<%s@%s>\r\nDATA\r\n'
+           'Subject: x\r\n\r\nbody\r\n.\r\n' % (USER, HOST))
+    assert c.reply()[1][-1].startswith('250')
+    assert c.reply()[1][-1].startswith('250')
+    assert c.reply()[1][-1] == ('554 5.5.0 <localhost[127.0.0.1]>: Client host '
+                                'rejected: Improper use of SMTP command pipelining')
+    c.close()
+
+
+def test_unknown_client_hostname(inst):
+    assert rcpt_reply(inst, 'unknown', 'x@outside.example',
+                      '%s@%s' % (USER, HOST), STRANGER) == \
+        '450 4.7.1 <unknown[127.0.0.2]>: Client host rejected: cannot find ' \
+        'your hostname, [127.0.0.2]'
+    # 127.0.0.1 is "localhost" both ways in the chroot's hosts file.
+    assert rcpt_reply(inst, 'unknown', 'x@outside.example',
+                      '%s@%s' % (USER, HOST)) == '250 2.1.5 Ok'
+    # warn_if_reject: only logged.
+    assert rcpt_reply(inst, 'warn', 'x@outside.example',
+                      '%s@%s' % (USER, HOST), STRANGER) == '250 2.1.5 Ok'
+    log_has(inst, r'NOQUEUE: reject_warning: RCPT from unknown\[127\.0\.0\.2\]: '
+            r'450 4\.7\.1 ')
+
+
+def test_local_recipient_maps_default(inst):
+    # proxy:unix:passwd.byname through proxymap: the system's users.
+    assert rcpt_reply(inst, 'default', 'x@outside.example',
+                      'nosuchuser@%s' % HOST, STRANGER) == \
+        '550 5.1.1 <nosuchuser@%s>: Recipient address rejected: User unknown ' \
+        'in local recipient table' % HOST
+    assert rcpt_reply(inst, 'default', 'x@outside.example',
+                      '%s@%s' % (USER.upper(), HOST), STRANGER) == '250 2.1.5 Ok'
+    # Empty local_recipient_maps: every local part is accepted.
+    assert rcpt_reply(inst, 'nolrm', 'x@outside.example',
+                      'nosuchuser@%s' % HOST, STRANGER) == '250 2.1.5 Ok'
+
+
+def test_unlisted_recipient(inst):
+    assert rcpt_reply(inst, 'unlisted', 'x@outside.example',
+                      'nosuchuser@%s' % HOST, STRANGER) == \
+        '550 5.1.1 <nosuchuser@%s>: Recipient address rejected: User unknown ' \
+        'in local recipient table' % HOST
+    assert rcpt_reply(inst, 'unlisted', 'x@outside.example',
+                      '%s@%s' % (USER, HOST), STRANGER) == '250 2.1.5 Ok'
+    # Relay protection comes first for foreign domains.
+    assert rcpt_reply(inst, 'unlisted', 'x@outside.example',
+                      'nosuchuser@foreign.example', STRANGER).startswith('554 5.7.1')
