@@ -138,6 +138,7 @@ long    var_non_fqdn_code;
 long    var_reject_code;
 long    var_defer_code;
 char   *var_proxy_read_maps;
+long    var_unk_addr_code;
 
 #define STR(name, def, flags, descr, var) \
 	{ name, MAIL_PARAM_STR, def, 0, 0, flags, descr, var }
@@ -402,6 +403,9 @@ const struct mail_param mail_param_table[] = {
     STR(VAR_SYSLOG_NAME, DEF_SYSLOG_NAME, 0,
 	"The name in front of each program name in log records (dromos/smtpd).",
 	&var_syslog_name),
+    INT(VAR_UNK_ADDR_CODE, DEF_UNK_ADDR_CODE, 400, 599,
+	"The SMTP code for reject_unknown_sender_domain and reject_unknown_recipient_domain when the domain does not exist.",
+	&var_unk_addr_code),
     INT(VAR_UNK_CLIENT_CODE, DEF_UNK_CLIENT_CODE, 400, 599,
 	"The SMTP code for reject_unknown_client_hostname.",
 	&var_unk_client_code),

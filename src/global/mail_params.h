@@ -417,4 +417,8 @@ extern long var_defer_code;
 #define DEF_PROXY_READ_MAPS	"$local_recipient_maps $alias_maps $relay_recipient_maps $mydestination $relay_domains $mynetworks"
 extern char *var_proxy_read_maps;
 
+#define VAR_UNK_ADDR_CODE	"unknown_address_reject_code"
+#define DEF_UNK_ADDR_CODE	"450"
+extern long var_unk_addr_code;
+
 #endif

@@ -191,9 +191,7 @@
 /*	451 4.3.0.
 /* BUGS
 /*	No STARTTLS or AUTH (so no permit_sasl_authenticated); no
-/*	SMTPUTF8, DSN or CHUNKING. reject_unknown_sender_domain and
-/*	reject_unknown_recipient_domain have no opinion until dromos has
-/*	its DNS resolver.
+/*	SMTPUTF8, DSN or CHUNKING.
 /* CONFIGURATION PARAMETERS
 /* .IP smtpd_banner
 /*	The text after "220 " in the greeting.

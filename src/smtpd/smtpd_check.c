@@ -96,6 +96,7 @@
 
 #include <addr_class.h>
 #include <dict.h>
+#include <dns_lookup.h>
 #include <mail_addr.h>
 #include <mail_conf.h>
 #include <mail_params.h>
@@ -1206,11 +1207,58 @@ int     smtpd_check_eod(struct smtpd_state *state)
 			     lists, 1, 0, 0, 1));
 }
 
-/* smtpd_check_dns - TEMPORARY until dns_lookup lands */
+/* smtpd_check_dns - reject_unknown_{sender,recipient}_domain */
 
 static int smtpd_check_dns(struct smtpd_eval *ev, int op)
 {
-    (void) ev;
-    (void) op;
-    return (CHK_DUNNO);
+    int     sender = (op == OP_REJECT_UNKNOWN_SENDER_DOM);
+    const char *addr = sender ? ev->state->sender : ev->rcpt;
+    const char *what = sender ? WHAT_SENDER : WHAT_RCPT;
+    struct addr_class_info info;
+    struct vstring *why;
+    int     cls;
+    int     st;
+    int     ret;
+
+    if (addr == 0 || *addr == 0)		/* no address, or the null sender */
+	return (CHK_DUNNO);
+    memset(&info, 0, sizeof(info));
+    cls = addr_class(addr, &info);
+    /* This host's own domains and address literals need no DNS. */
+    if (cls == ADDR_CLASS_LOCAL || vstring_len(info.domain) == 0
+	|| vstring_str(info.domain)[0] == '[') {
+	vstring_free(&info.local);
+	vstring_free(&info.domain);
+	return (CHK_DUNNO);
+    }
+    why = vstring_alloc(100);
+    st = dns_domain_exists(vstring_str(info.domain), why);
+    switch (st) {
+    case DNS_OK:
+	ret = CHK_DUNNO;
+	break;
+    case DNS_NULLMX:
+	/* RFC 7505 section 4.2 and 4.3. */
+	ret = smtpd_check_reply(ev, sender ? 550 : 556,
+				sender ? "5.7.27" : "5.1.10",
+				"<%s>: %s rejected: Domain %s does not accept "
+				"mail (nullMX)", addr, what,
+				vstring_str(info.domain));
+	break;
+    case DNS_RETRY:
+	ret = smtpd_check_reply(ev, 450, "4.4.3", "<%s>: %s rejected: "
+				"Domain lookup failed: %s", addr, what,
+				vstring_str(why));
+	break;
+    default:
+	ret = smtpd_check_reply(ev, (int) var_unk_addr_code,
+				sender ? "5.1.8" : "5.1.2",
+				"<%s>: %s rejected: Domain not found", addr,
+				what);
+	break;
+    }
+    vstring_free(&why);
+    vstring_free(&info.local);
+    vstring_free(&info.domain);
+    return (ret);
 }

@@ -20,6 +20,8 @@ import pytest
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, '..', 'lib'))
 from dromos_instance import Instance, TOP, free_port, wait_for  # noqa: E402
+from dns_fixture import (DnsServer, ServfailServer, free_loopback_address,  # noqa: E402
+                         use_dns)
 
 _spec = importlib.util.spec_from_file_location(
     'smtpd_conftest', os.path.join(HERE, '..', 'smtpd', 'conftest.py'))
@@ -95,11 +97,22 @@ SERVICES = {
     'nolrm': '-o local_recipient_maps=',
     'perm': ('-o smtpd_relay_restrictions=permit_auth_destination,reject '
              '-o relay_domains=relay.example'),
+    'dnssender': '-o smtpd_sender_restrictions=reject_unknown_sender_domain',
+    'dnsrcpt': '-o smtpd_recipient_restrictions=reject_unknown_recipient_domain',
 }
+
+# The DNS the chrooted smtpd sees (a real dnsmasq on a loopback address).
+DNS_RECORDS = [
+    ('MX', 'good.test', 10, 'mx.good.test'),
+    ('A', 'mx.good.test', '192.0.2.10'),
+    ('A', 'aonly.test', '192.0.2.11'),
+    ('MX', 'nullmx.test', 0, '.'),
+    ('TXT', 'nodata.test', 'only text here'),
+]
 
 
 class RestrictInstance(Instance):
-    def __init__(self):
+    def __init__(self, dns):
         super().__init__(hostname=HOST)
         self.setup(queue_run_delay='1s', minimal_backoff_time='1s',
                    maximal_backoff_time='4s', smtpd_error_sleep_time='0',
@@ -124,6 +137,7 @@ class RestrictInstance(Instance):
         self.write_master_cf(lines)
         self.add_user(USER)
         self.add_user(OTHER)
+        use_dns(self, dns)
         self.start()
         for name, port in self.ports.items():
             try:
@@ -158,13 +172,25 @@ def _greets(port):
 def inst():
     if os.geteuid() != 0:
         pytest.skip('restriction tests need root (users, chroot)')
-    i = RestrictInstance()
+    servfail = ServfailServer(free_loopback_address())
+    servfail.start()
+    dns = DnsServer(DNS_RECORDS, forward=(('broken.example',
+                                           servfail.address),))
+    dns.start()
+    try:
+        i = RestrictInstance(dns)
+    except BaseException:
+        dns.stop()
+        servfail.stop()
+        raise
     yield i
     log = i.log()
     try:
         i.cleanup()
     finally:
         i.remove_users()
+        dns.stop()
+        servfail.stop()
     bad = [l for l in log.splitlines()
            if 'Sanitizer' in l or 'runtime error:' in l or 'panic:' in l
            or 'fatal:' in l]
@@ -509,3 +535,36 @@ def test_unlisted_recipient(inst):
     # Relay protection comes first for foreign domains.
     assert rcpt_reply(inst, 'unlisted', 'x@outside.example',
                       'nosuchuser@foreign.example', STRANGER).startswith('554 5.7.1')
+
+
+# --- DNS ---------------------------------------------------------------------
+
+def test_unknown_sender_domain(inst):
+    ok = '250 2.1.5 Ok'
+    rcpt = '%s@%s' % (USER, HOST)
+    assert rcpt_reply(inst, 'dnssender', 'a@good.test', rcpt) == ok
+    assert rcpt_reply(inst, 'dnssender', 'a@aonly.test', rcpt) == ok
+    # This host's own domains are not looked up; neither is the null sender.
+    assert rcpt_reply(inst, 'dnssender', 'a@%s' % HOST, rcpt) == ok
+    assert rcpt_reply(inst, 'dnssender', '', rcpt) == ok
+    assert rcpt_reply(inst, 'dnssender', 'a@nosuch.test', rcpt) == \
+        '450 4.1.8 <a@nosuch.test>: Sender address rejected: Domain not found'
+    assert rcpt_reply(inst, 'dnssender', 'a@nodata.test', rcpt) == \
+        '450 4.1.8 <a@nodata.test>: Sender address rejected: Domain not found'
+    assert rcpt_reply(inst, 'dnssender', 'a@nullmx.test', rcpt) == \
+        '550 5.7.27 <a@nullmx.test>: Sender address rejected: Domain ' \
+        'nullmx.test does not accept mail (nullMX)'
+    r = rcpt_reply(inst, 'dnssender', 'a@broken.example', rcpt)
+    assert r.startswith('450 4.4.3 <a@broken.example>: Sender address '
+                        'rejected: Domain lookup failed'), r
+
+
+def test_unknown_recipient_domain(inst):
+    ok = '250 2.1.5 Ok'
+    # 127.0.0.1 may relay (mynetworks_style = host); then the DNS check.
+    assert rcpt_reply(inst, 'dnsrcpt', 'x@%s' % HOST, 'b@good.test') == ok
+    assert rcpt_reply(inst, 'dnsrcpt', 'x@%s' % HOST, 'b@nosuch.test') == \
+        '450 4.1.2 <b@nosuch.test>: Recipient address rejected: Domain not found'
+    assert rcpt_reply(inst, 'dnsrcpt', 'x@%s' % HOST, 'b@nullmx.test') == \
+        '556 5.1.10 <b@nullmx.test>: Recipient address rejected: Domain ' \
+        'nullmx.test does not accept mail (nullMX)'
