@@ -7,16 +7,21 @@
 /*	#include <dict_private.h>
 /*
 /*	struct dict *dict_proxy_open(type, name, mode, flags, why)
+/*
+/*	void	dict_proxy_idle(void)
 /* DESCRIPTION
 /*	"proxy:type:name" hands every lookup of the table type:name to the
 /*	proxymap service (private/proxymap, relative to the working
 /*	directory, which is queue_directory for every dromos daemon, in a
 /*	chroot or not), so that a chrooted daemon can use tables it cannot
 /*	open: the system's user database (proxy:unix:passwd.byname), or
-/*	files outside the chroot. Each lookup is one short connection:
-/*	connect, check the announcement, ask, read the answer, close (a
-/*	connection never pins a proxymap process). The key goes as it is
-/*	(folded here when the table folds keys).
+/*	files outside the chroot. All proxy tables of a process share one
+/*	connection, made at the first lookup and kept, so that a session
+/*	with many lookups costs one connection; a kept connection that
+/*	proxymap closed meanwhile is reopened once. dict_proxy_idle() closes
+/*	it: a daemon calls it when it goes idle (smtpd after each client),
+/*	so that no proxymap process stays pinned to an idle daemon. The
+/*	key goes as it is (folded here when the table folds keys).
 /*
 /*	Only reading: the proxymap server refuses tables that are not in
 /*	proxy_read_maps. Changes of the table are proxymap's business: it
@@ -46,48 +51,92 @@ struct dict_proxy {
     struct vstring *reason;
 };
 
+ /*
+  * One connection to proxymap for all proxy tables of the process, kept
+  * between lookups and closed by dict_proxy_idle() (smtpd: after each
+  * client), so that a daemon between clients pins no proxymap process.
+  */
+static struct vstream *dict_proxy_stream;
+
+/* dict_proxy_connect - the connection, made when needed */
+
+static struct vstream *dict_proxy_connect(struct dict *dict)
+{
+    struct vstring *why;
+    int     fd;
+
+    if (dict_proxy_stream != 0)
+	return (dict_proxy_stream);
+    why = vstring_alloc(100);
+    if ((fd = unix_connect(PROXY_SERVICE, 0, why)) < 0) {
+	dict_set_error(dict, "%s: %s", PROXY_SERVICE, vstring_str(why));
+	vstring_free(&why);
+	return (0);
+    }
+    dict_proxy_stream = vstream_fdopen(fd, VSTREAM_FLAG_CLOSE);
+    vstream_set_timeout(dict_proxy_stream, var_ipc_timeout > 0 ?
+			(int) var_ipc_timeout : 3600);
+    if (attr_expect_protocol(dict_proxy_stream, PROXY_PROTOCOL,
+			     PROXY_VERSION, why) < 0) {
+	dict_set_error(dict, "%s: %s", PROXY_SERVICE, vstring_str(why));
+	dict_proxy_idle();
+    }
+    vstring_free(&why);
+    return (dict_proxy_stream);
+}
+
+void    dict_proxy_idle(void)
+{
+    if (dict_proxy_stream != 0)
+	(void) vstream_close(&dict_proxy_stream);
+    dict_proxy_stream = 0;
+}
+
+/* dict_proxy_ask - one request and its answer; -1 on a broken connection */
+
+static int dict_proxy_ask(struct dict_proxy *dp, const char *key,
+			          long *status)
+{
+    struct vstream *stream;
+
+    if ((stream = dict_proxy_connect(&dp->dict)) == 0)
+	return (-1);
+    vstring_reset(dp->reason);
+    if (attr_print(stream, ATTR_FLAG_NONE,
+		   ATTR_TYPE_STR, ATTR_REQUEST, PROXY_REQ_LOOKUP,
+		   ATTR_TYPE_STR, PROXY_ATTR_TABLE, dp->table,
+		   ATTR_TYPE_INT, ATTR_FLAGS, (long) dp->dict.flags,
+		   ATTR_TYPE_STR, PROXY_ATTR_KEY, key,
+		   ATTR_TYPE_END) < 0
+	|| attr_scan(stream, ATTR_FLAG_NONE,
+		     ATTR_TYPE_INT, ATTR_STATUS, status,
+		     ATTR_TYPE_STR, PROXY_ATTR_VALUE, dp->value,
+		     ATTR_TYPE_STR, ATTR_REASON, dp->reason,
+		     ATTR_TYPE_END) < 0) {
+	dict_set_error(&dp->dict, "%s: %s", PROXY_SERVICE, attr_error());
+	dict_proxy_idle();
+	return (-1);
+    }
+    return (0);
+}
+
 static int dict_proxy_lookup(struct dict *dict, const char *key,
 			             const char **value)
 {
     struct dict_proxy *dp = (struct dict_proxy *) dict;
-    struct vstring *why = vstring_alloc(100);
-    struct vstream *stream;
+    int     had_stream = (dict_proxy_stream != 0);
     long    status = DICT_STAT_ERROR;
-    int     fd;
 
-    if ((fd = unix_connect(PROXY_SERVICE, 0, why)) < 0) {
-	dict_set_error(dict, "%s: %s", PROXY_SERVICE, vstring_str(why));
-	vstring_free(&why);
+    /* A kept connection may have been closed by proxymap: retry once. */
+    if (dict_proxy_ask(dp, key, &status) < 0
+	&& (!had_stream || dict_proxy_ask(dp, key, &status) < 0))
 	return (DICT_STAT_ERROR);
-    }
-    stream = vstream_fdopen(fd, VSTREAM_FLAG_CLOSE);
-    vstream_set_timeout(stream, var_ipc_timeout > 0 ?
-			(int) var_ipc_timeout : 3600);
-    vstring_reset(dp->reason);
-    if (attr_expect_protocol(stream, PROXY_PROTOCOL, PROXY_VERSION, why) < 0) {
-	dict_set_error(dict, "%s: %s", PROXY_SERVICE, vstring_str(why));
-	status = DICT_STAT_ERROR;
-    } else if (attr_print(stream, ATTR_FLAG_NONE,
-			  ATTR_TYPE_STR, ATTR_REQUEST, PROXY_REQ_LOOKUP,
-			  ATTR_TYPE_STR, PROXY_ATTR_TABLE, dp->table,
-			  ATTR_TYPE_INT, ATTR_FLAGS, (long) dict->flags,
-			  ATTR_TYPE_STR, PROXY_ATTR_KEY, key,
-			  ATTR_TYPE_END) < 0
-	       || attr_scan(stream, ATTR_FLAG_NONE,
-			    ATTR_TYPE_INT, ATTR_STATUS, &status,
-			    ATTR_TYPE_STR, PROXY_ATTR_VALUE, dp->value,
-			    ATTR_TYPE_STR, ATTR_REASON, dp->reason,
-			    ATTR_TYPE_END) < 0) {
-	dict_set_error(dict, "%s: %s", PROXY_SERVICE, attr_error());
-	status = DICT_STAT_ERROR;
-    } else if (status != DICT_STAT_FOUND && status != DICT_STAT_NOTFOUND) {
+    if (status != DICT_STAT_FOUND && status != DICT_STAT_NOTFOUND) {
 	dict_set_error(dict, "%s: %s", PROXY_SERVICE,
 		       vstring_len(dp->reason) ? vstring_str(dp->reason) :
 		       "lookup failed");
-	status = DICT_STAT_ERROR;
+	return (DICT_STAT_ERROR);
     }
-    (void) vstream_close(&stream);
-    vstring_free(&why);
     if (status == DICT_STAT_FOUND)
 	*value = vstring_str(dp->value);
     return ((int) status);

@@ -520,6 +520,25 @@ def test_local_recipient_maps_default(inst):
         'in local recipient table' % HOST
     assert rcpt_reply(inst, 'default', 'x@outside.example',
                       '%s@%s' % (USER.upper(), HOST), STRANGER) == '250 2.1.5 Ok'
+    # Several lookups in one session share smtpd's proxymap connection;
+    # one that proxymap closed meanwhile (it was killed) is reopened.
+    c = session(inst, 'default', STRANGER)
+    assert reply(c, 'MAIL FROM:<x@outside.example>').startswith('250')
+    for n in range(3):
+        assert reply(c, 'RCPT TO:<nosuch%d@%s>' % (n, HOST)).startswith(
+            '550 5.1.1')
+        assert reply(c, 'RCPT TO:<%s@%s>' % (USER, HOST)) == '250 2.1.5 Ok'
+        if n == 1:
+            for pid in inst.children():
+                try:
+                    with open('/proc/%d/cmdline' % pid, 'rb') as f:
+                        name = os.path.basename(f.read().split(b'\0')[0])
+                except OSError:
+                    continue
+                if name == b'proxymap':
+                    os.kill(pid, 9)
+    reply(c, 'QUIT')
+    c.close()
     # Empty local_recipient_maps: every local part is accepted.
     assert rcpt_reply(inst, 'nolrm', 'x@outside.example',
                       'nosuchuser@%s' % HOST, STRANGER) == '250 2.1.5 Ok'
