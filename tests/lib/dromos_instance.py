@@ -14,6 +14,7 @@ dromos user made by post-install, real sockets on 127.0.0.1. It kills only
 processes it can prove belong to this instance (children of its master).
 """
 
+import atexit
 import os
 import pwd
 import re
@@ -224,9 +225,21 @@ class Instance:
     def start(self):
         res = self.dromos('start')
         self.started = True
+        # A fixture that fails after this point (or a test run that is
+        # interrupted) must not leave this instance running: stop it when
+        # the test process exits, whatever happened.
+        if not getattr(self, '_atexit', False):
+            atexit.register(self._stop_at_exit)
+            self._atexit = True
         self.master_pid = wait_for(self.read_master_pid, what='master pid file')
         wait_for(lambda: proc_status(self.master_pid), what='master running')
         return res
+
+    def _stop_at_exit(self):
+        try:
+            self.stop()
+        except Exception:
+            pass
 
     def children(self):
         return children_of(self.master_pid) if self.master_pid else []
