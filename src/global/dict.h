@@ -48,9 +48,6 @@
 /*	terminating NUL byte (Postfix's -N compatibility). DICT_FLAG_TRY_BOTH
 /*	tries without and then with the NUL on lookup.
 /*
-/*	dict_proxy_idle() closes the connection that proxy: tables keep
-/*	to proxymap (see dict_proxy.c); a daemon calls it between clients.
-/*
 /*	maps_create(title, list, flags) opens a list of tables separated by
 /*	white space or commas (main.cf style, e.g. "hash:/etc/a, cidr:/etc/b");
 /*	maps_find() looks key up in each in turn and returns the first
@@ -127,9 +124,6 @@ extern const char *dict_error(struct dict *dict);
 extern void dict_close(struct dict **dictp);
 
 extern int dict_sync(struct dict *dict);
-
-/* proxy: tables share one kept connection; close it when idle. */
-extern void dict_proxy_idle(void);
 
 /* Types that are built from a text source by drommap. */
 extern int dict_type_is_file(const char *type);

@@ -7,8 +7,6 @@
 /*	#include <dict_private.h>
 /*
 /*	struct dict *dict_proxy_open(type, name, mode, flags, why)
-/*
-/*	void	dict_proxy_idle(void)
 /* DESCRIPTION
 /*	"proxy:type:name" hands every lookup of the table type:name to the
 /*	proxymap service (private/proxymap, relative to the working
@@ -16,12 +14,11 @@
 /*	chroot or not), so that a chrooted daemon can use tables it cannot
 /*	open: the system's user database (proxy:unix:passwd.byname), or
 /*	files outside the chroot. All proxy tables of a process share one
-/*	connection, made at the first lookup and kept, so that a session
-/*	with many lookups costs one connection; a kept connection that
-/*	proxymap closed meanwhile is reopened once. dict_proxy_idle() closes
-/*	it: a daemon calls it when it goes idle (smtpd after each client),
-/*	so that no proxymap process stays pinned to an idle daemon. The
-/*	key goes as it is (folded here when the table folds keys).
+/*	connection, made at the first lookup and kept for the life of the
+/*	process (proxymap serves all its clients in one process, so a kept
+/*	connection costs nothing); one that proxymap closed meanwhile (a
+/*	reload, a restart) is reopened once. The key goes as it is (folded
+/*	here when the table folds keys).
 /*
 /*	Only reading: the proxymap server refuses tables that are not in
 /*	proxy_read_maps. Changes of the table are proxymap's business: it
@@ -52,11 +49,11 @@ struct dict_proxy {
 };
 
  /*
-  * One connection to proxymap for all proxy tables of the process, kept
-  * between lookups and closed by dict_proxy_idle() (smtpd: after each
-  * client), so that a daemon between clients pins no proxymap process.
+  * One connection to proxymap for all proxy tables of the process.
   */
 static struct vstream *dict_proxy_stream;
+
+static void dict_proxy_disconnect(void);
 
 /* dict_proxy_connect - the connection, made when needed */
 
@@ -79,13 +76,13 @@ static struct vstream *dict_proxy_connect(struct dict *dict)
     if (attr_expect_protocol(dict_proxy_stream, PROXY_PROTOCOL,
 			     PROXY_VERSION, why) < 0) {
 	dict_set_error(dict, "%s: %s", PROXY_SERVICE, vstring_str(why));
-	dict_proxy_idle();
+	dict_proxy_disconnect();
     }
     vstring_free(&why);
     return (dict_proxy_stream);
 }
 
-void    dict_proxy_idle(void)
+static void dict_proxy_disconnect(void)
 {
     if (dict_proxy_stream != 0)
 	(void) vstream_close(&dict_proxy_stream);
@@ -114,7 +111,7 @@ static int dict_proxy_ask(struct dict_proxy *dp, const char *key,
 		     ATTR_TYPE_STR, ATTR_REASON, dp->reason,
 		     ATTR_TYPE_END) < 0) {
 	dict_set_error(&dp->dict, "%s: %s", PROXY_SERVICE, attr_error());
-	dict_proxy_idle();
+	dict_proxy_disconnect();
 	return (-1);
     }
     return (0);

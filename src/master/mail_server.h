@@ -95,15 +95,19 @@ struct vstream;
 #define MAIL_SERVER_WAKEUP	5
 #define MAIL_SERVER_HUP		6
 #define MAIL_SERVER_PRIVILEGED	7
+#define MAIL_SERVER_CONNECT	8	/* multi_server: a new connection */
 
 typedef void (*mail_server_stream_fn) (struct vstream *, const char *, char **);
 typedef void (*mail_server_dgram_fn) (const char *, size_t, const char *, char **);
 typedef void (*mail_server_init_fn) (const char *, char **);
 typedef void (*mail_server_void_fn) (void);
+typedef int (*mail_server_multi_fn) (struct vstream *, const char *, char **);
 
 extern void single_server_main(int, char **, mail_server_stream_fn,...)
 	__attribute__((noreturn));
 extern void dgram_server_main(int, char **, mail_server_dgram_fn,...)
+	__attribute__((noreturn));
+extern void multi_server_main(int, char **, mail_server_multi_fn,...)
 	__attribute__((noreturn));
 extern void mail_server_watchdog(void);
 

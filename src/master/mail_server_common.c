@@ -183,6 +183,9 @@ void    mail_server_args(struct mail_server_ctx *ctx, const char *skeleton,
 	    (void) va_arg(ap, int);
 	    ctx->privileged = 1;
 	    break;
+	case MAIL_SERVER_CONNECT:
+	    ctx->connect_fn = va_arg(ap, mail_server_multi_fn);
+	    break;
 	default:
 	    msg_panic("%s: unknown key %d", skeleton, key);
 	}

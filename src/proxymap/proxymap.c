@@ -22,6 +22,8 @@
 /*	request {request = "lookup", table, flags, key} gets {status,
 /*	value, reason}, status being 1 (found), 0 (not found) or -1
 /*	(error, with the reason), until the client closes the connection.
+/*	One proxymap process serves every client at once (multi_server(3)):
+/*	each smtpd keeps its connection for as long as it runs.
 /*
 /*	Only tables listed as "proxy:type:name" in proxy_read_maps may be
 /*	opened; any other table is refused ("table type:name is not
@@ -124,77 +126,70 @@ static int proxymap_answer(struct vstream *stream, long status,
 		       ATTR_TYPE_END));
 }
 
-/* proxymap_service - one client, any number of lookups */
+/* proxymap_connect - a new client: the announcement */
 
-static void proxymap_service(struct vstream *stream, const char *service,
-			             char **argv)
+static int proxymap_connect(struct vstream *stream, const char *service,
+			            char **argv)
 {
-    struct vstring *request = vstring_alloc(20);
-    struct vstring *table = vstring_alloc(100);
-    struct vstring *key = vstring_alloc(100);
-    struct vstring *why = vstring_alloc(100);
+    (void) service;
+    (void) argv;
+    return (attr_send_protocol(stream, PROXY_PROTOCOL, PROXY_VERSION));
+}
+
+/* proxymap_service - one request of a client; -1 ends the connection */
+
+static int proxymap_service(struct vstream *stream, const char *service,
+			            char **argv)
+{
+    static struct vstring *request;
+    static struct vstring *table;
+    static struct vstring *key;
+    static struct vstring *why;
     const char *value;
     struct dict *dict;
-    long    flags;
+    long    flags = 0;
     int     st;
 
     (void) service;
     (void) argv;
-    vstream_set_timeout(stream, var_ipc_timeout > 0 ?
-			(int) var_ipc_timeout : 3600);
-    if (attr_send_protocol(stream, PROXY_PROTOCOL, PROXY_VERSION) < 0)
-	goto done;
-    for (;;) {
-	flags = 0;
-	if (attr_scan(stream, ATTR_FLAG_STRICT,
-		      ATTR_TYPE_STR, ATTR_REQUEST, request,
-		      ATTR_TYPE_STR, PROXY_ATTR_TABLE, table,
-		      ATTR_TYPE_INT, ATTR_FLAGS, &flags,
-		      ATTR_TYPE_STR, PROXY_ATTR_KEY, key,
-		      ATTR_TYPE_END) < 0) {
-	    if (strstr(attr_error(), "end of input") == 0)
-		msg_warn("bad request: %s", attr_error());
-	    break;
-	}
-	if (strcmp(vstring_str(request), PROXY_REQ_LOOKUP) != 0) {
-	    msg_warn("unknown request \"%.100s\"", vstring_str(request));
-	    (void) proxymap_answer(stream, DICT_STAT_ERROR, "",
-				   "unknown request");
-	    break;
-	}
-	if (vstring_len(key) > PROXYMAP_KEY_MAX) {
-	    if (proxymap_answer(stream, DICT_STAT_ERROR, "", "key too long") < 0)
-		break;
-	    continue;
-	}
-	if (!proxymap_allowed_table(vstring_str(table))) {
-	    msg_warn("refused table %.200s: it is not listed in %s as "
-		     "proxy:%.200s", vstring_str(table), VAR_PROXY_READ_MAPS,
-		     vstring_str(table));
-	    vstring_sprintf(why, "table %.200s is not listed in %s",
-			    vstring_str(table), VAR_PROXY_READ_MAPS);
-	    if (proxymap_answer(stream, DICT_STAT_ERROR, "",
-				vstring_str(why)) < 0)
-		break;
-	    continue;
-	}
-	if ((dict = proxymap_table(vstring_str(table), flags, why)) == 0) {
-	    msg_warn("%s", vstring_str(why));
-	    if (proxymap_answer(stream, DICT_STAT_ERROR, "",
-				vstring_str(why)) < 0)
-		break;
-	    continue;
-	}
-	st = dict_lookup(dict, vstring_str(key), &value);
-	if (proxymap_answer(stream, st, st == DICT_STAT_FOUND ? value : "",
-			    st == DICT_STAT_ERROR ? dict_error(dict) : "") < 0)
-	    break;
+    if (request == 0) {
+	request = vstring_alloc(20);
+	table = vstring_alloc(100);
+	key = vstring_alloc(100);
+	why = vstring_alloc(100);
     }
-done:
-    vstring_free(&request);
-    vstring_free(&table);
-    vstring_free(&key);
-    vstring_free(&why);
+    if (attr_scan(stream, ATTR_FLAG_STRICT,
+		  ATTR_TYPE_STR, ATTR_REQUEST, request,
+		  ATTR_TYPE_STR, PROXY_ATTR_TABLE, table,
+		  ATTR_TYPE_INT, ATTR_FLAGS, &flags,
+		  ATTR_TYPE_STR, PROXY_ATTR_KEY, key,
+		  ATTR_TYPE_END) < 0) {
+	if (strstr(attr_error(), "end of input") == 0)
+	    msg_warn("bad request: %s", attr_error());
+	return (-1);
+    }
+    if (strcmp(vstring_str(request), PROXY_REQ_LOOKUP) != 0) {
+	msg_warn("unknown request \"%.100s\"", vstring_str(request));
+	(void) proxymap_answer(stream, DICT_STAT_ERROR, "", "unknown request");
+	return (-1);
+    }
+    if (vstring_len(key) > PROXYMAP_KEY_MAX)
+	return (proxymap_answer(stream, DICT_STAT_ERROR, "", "key too long"));
+    if (!proxymap_allowed_table(vstring_str(table))) {
+	msg_warn("refused table %.200s: it is not listed in %s as "
+		 "proxy:%.200s", vstring_str(table), VAR_PROXY_READ_MAPS,
+		 vstring_str(table));
+	vstring_sprintf(why, "table %.200s is not listed in %s",
+			vstring_str(table), VAR_PROXY_READ_MAPS);
+	return (proxymap_answer(stream, DICT_STAT_ERROR, "", vstring_str(why)));
+    }
+    if ((dict = proxymap_table(vstring_str(table), flags, why)) == 0) {
+	msg_warn("%s", vstring_str(why));
+	return (proxymap_answer(stream, DICT_STAT_ERROR, "", vstring_str(why)));
+    }
+    st = dict_lookup(dict, vstring_str(key), &value);
+    return (proxymap_answer(stream, st, st == DICT_STAT_FOUND ? value : "",
+			    st == DICT_STAT_ERROR ? dict_error(dict) : ""));
 }
 
 /* proxymap_init - the list of allowed tables */
@@ -209,7 +204,8 @@ static void proxymap_init(const char *service, char **argv)
 
 int     main(int argc, char **argv)
 {
-    single_server_main(argc, argv, proxymap_service,
-		       MAIL_SERVER_PRE_INIT, proxymap_init,
-		       MAIL_SERVER_END);
+    multi_server_main(argc, argv, proxymap_service,
+		      MAIL_SERVER_PRE_INIT, proxymap_init,
+		      MAIL_SERVER_CONNECT, proxymap_connect,
+		      MAIL_SERVER_END);
 }

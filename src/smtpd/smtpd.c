@@ -285,7 +285,6 @@
 
 /* Global library. */
 
-#include <dict.h>
 #include <mail_params.h>
 
 /* Master skeleton. */
@@ -306,7 +305,6 @@ static void smtpd_service(struct vstream *stream, const char *service,
     smtpd_state_init(&state, stream);
     smtpd_session(&state);
     smtpd_state_free(&state);
-    dict_proxy_idle();				/* free our proxymap process */
     /* A changed table: end after this client; master starts a fresh one. */
     if (smtpd_check_changed()) {
 	msg_info("a lookup table has changed -- restarting");
