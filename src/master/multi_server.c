@@ -176,8 +176,11 @@ void    multi_server_main(int argc, char **argv, mail_server_multi_fn service,..
 		  "by a multi-client server", multi_ctx.service);
     multi_ctx.on_term = multi_server_done;
     mail_server_signals(&multi_ctx);
-    /* The accept callback always accepts: one wakeup a client is enough. */
-    mail_server_listen(&multi_ctx, multi_server_accept, multi_server_gone, 1);
+    /*
+     * One process per service: no herd to avoid, and the plain poll()
+     * wait suits a process that watches many client connections.
+     */
+    mail_server_listen(&multi_ctx, multi_server_accept, multi_server_gone, 0);
     if (var_max_idle > 0)
 	event_request_timer(multi_server_idle, (void *) 0, var_max_idle * 1000);
     for (;;)
