@@ -122,8 +122,11 @@
 /*	outside the chroot that cannot be opened there (the password
 /*	file) is read through proxymap(8) with a proxy: prefix, which is
 /*	allowed only for tables listed in $proxy_read_maps. When a table
-/*	file changes, smtpd finishes its current client and exits, and
+/*	file changes (replaced by drommap, or edited), smtpd notices it
+/*	after its current client, or within 5 seconds while it waits for
+/*	one, logs "a lookup table has changed -- restarting" and exits;
 /*	master(8) starts a fresh process that reads the new table.
+/*	proxymap reopens a changed table by itself.
 /*
 /*	End of data and SMTP smuggling: the message ends only at the
 /*	sequence CR LF "." CR LF, whatever $smtpd_forbid_bare_newline
@@ -280,6 +283,7 @@
 
 #include <stdlib.h>
 
+#include <events.h>
 #include <msg.h>
 #include <vstream.h>
 
@@ -313,6 +317,32 @@ static void smtpd_service(struct vstream *stream, const char *service,
     }
 }
 
+/*
+ * smtpd_watch_tables - between clients, look for changed tables every few
+ * seconds and end while idle, so that the next client meets a fresh smtpd
+ * (timers run only while the process waits for a client).
+ */
+#define SMTPD_TABLE_CHECK_MS	5000
+
+static void smtpd_watch_tables(int event, void *context)
+{
+    (void) event;
+    if (smtpd_check_changed()) {
+	msg_info("a lookup table has changed -- restarting");
+	exit(0);
+    }
+    event_request_timer(smtpd_watch_tables, context, SMTPD_TABLE_CHECK_MS);
+}
+
+/* smtpd_post_init - start watching the tables */
+
+static void smtpd_post_init(const char *service, char **argv)
+{
+    (void) service;
+    (void) argv;
+    event_request_timer(smtpd_watch_tables, (void *) 0, SMTPD_TABLE_CHECK_MS);
+}
+
 /* smtpd_pre_init - restrictions and their tables, before the chroot */
 
 static void smtpd_pre_init(const char *service, char **argv)
@@ -326,5 +356,6 @@ int     main(int argc, char **argv)
 {
     single_server_main(argc, argv, smtpd_service,
 		       MAIL_SERVER_PRE_INIT, smtpd_pre_init,
+		       MAIL_SERVER_POST_INIT, smtpd_post_init,
 		       MAIL_SERVER_END);
 }

@@ -95,6 +95,9 @@ SERVICES = {
     'classes': '-o smtpd_recipient_restrictions=fqdnclass',
     'unlisted': '-o local_recipient_maps=texthash:{d}/users',
     'nolrm': '-o local_recipient_maps=',
+    'changing': ('-o smtpd_sender_restrictions=check_sender_access,'
+                 'texthash:{d}/changing '
+                 '-o local_recipient_maps=proxy:texthash:{d}/pusers'),
     'perm': ('-o smtpd_relay_restrictions=permit_auth_destination,reject '
              '-o relay_domains=relay.example'),
     'dnssender': '-o smtpd_sender_restrictions=reject_unknown_sender_domain',
@@ -122,11 +125,17 @@ class RestrictInstance(Instance):
         self.tables = os.path.join(self.root, 'tables')
         os.makedirs(self.tables, exist_ok=True)
         subst = dict(host=HOST, user=USER, other=OTHER)
-        for name, text in (('client', CLIENT_TABLE), ('sender', SENDER_TABLE),
+        for name, text in (('changing', 'old@sender.example REJECT old table\n'),
+                           ('pusers', '%(user)s ok\n'),
+                           ('client', CLIENT_TABLE), ('sender', SENDER_TABLE),
                            ('rcpt', RCPT_TABLE), ('helo', HELO_TABLE),
                            ('users', USERS_TABLE)):
             with open(os.path.join(self.tables, name), 'w') as f:
                 f.write(text % subst)
+        # proxymap (one for all services) must be allowed the table that
+        # the "changing" service reads through it.
+        self.set_main(proxy_read_maps='$local_recipient_maps '
+                      'proxy:texthash:' + os.path.join(self.tables, 'pusers'))
         self.ports = {}
         lines = []
         for name, opts in SERVICES.items():
@@ -587,3 +596,29 @@ def test_unknown_recipient_domain(inst):
     assert rcpt_reply(inst, 'dnsrcpt', 'x@%s' % HOST, 'b@nullmx.test') == \
         '556 5.1.10 <b@nullmx.test>: Recipient address rejected: Domain ' \
         'nullmx.test does not accept mail (nullMX)'
+
+
+def test_changed_tables_are_noticed(inst):
+    """smtpd notices a changed table after its client and a fresh smtpd
+    uses the new contents; proxymap reopens a changed table itself."""
+    rcpt = '%s@%s' % (USER, HOST)
+    assert rcpt_reply(inst, 'changing', 'old@sender.example', rcpt) == \
+        '554 5.7.1 <old@sender.example>: Sender address rejected: old table'
+    assert rcpt_reply(inst, 'changing', 'x@outside.example',
+                      '%s@%s' % (OTHER, HOST), STRANGER).startswith('550 5.1.1')
+    time.sleep(1.1)                     # a new modification time
+    tmp = os.path.join(inst.tables, 'changing.new')
+    with open(tmp, 'w') as f:
+        f.write('new@sender.example REJECT new table\n')
+    os.rename(tmp, os.path.join(inst.tables, 'changing'))
+    with open(os.path.join(inst.tables, 'pusers'), 'a') as f:
+        f.write('%s ok\n' % OTHER)     # edited in place
+    log_has(inst, r'a lookup table has changed -- restarting')
+    wait_for(lambda: rcpt_reply(inst, 'changing', 'new@sender.example', rcpt)
+             .startswith('554'), timeout=10, what='the new table in use')
+    assert rcpt_reply(inst, 'changing', 'new@sender.example', rcpt) == \
+        '554 5.7.1 <new@sender.example>: Sender address rejected: new table'
+    assert rcpt_reply(inst, 'changing', 'old@sender.example', rcpt) == \
+        '250 2.1.5 Ok'
+    assert rcpt_reply(inst, 'changing', 'x@outside.example',
+                      '%s@%s' % (OTHER, HOST), STRANGER) == '250 2.1.5 Ok'
