@@ -118,6 +118,35 @@ def test_echo_and_concurrency(inst):
         b.close()
 
 
+def test_multi_server_serves_clients_in_one_process(inst):
+    """multi_server: one process for all clients; each connection is
+    served request by request, interleaved; one client leaving does not
+    end the others."""
+    inst.write_master_cf([inst.svc_line(inst.port, args='multi')])
+    inst.start()
+    socks = [socket.create_connection(('127.0.0.1', inst.port), timeout=10)
+             for _ in range(3)]
+    files = [s.makefile('rw') for s in socks]
+    try:
+        pids = set()
+        for rnd in range(2):
+            for f in files:
+                f.write('whoami\n')
+                f.flush()
+            for f in files:
+                pids.add(f.readline().split()[0])
+        assert len(pids) == 1, pids
+        files[0].write('quit\n')
+        files[0].flush()
+        for f in files[1:]:
+            f.write('still here\n')
+            f.flush()
+            assert f.readline() == 'still here\n'
+    finally:
+        for s in socks:
+            s.close()
+
+
 # --- crashes and back-off ---------------------------------------------------
 
 def test_killed_child_is_logged_and_replaced_after_backoff(inst):

@@ -11,6 +11,10 @@
 /*	with "pid=P uid=U gid=G" (the process's real ids), "quit" ends the
 /*	session, and any other line is echoed. Lines are at most 1000
 /*	bytes; the read deadline is 30 seconds.
+/*
+/*	With "multi" as its last argument it is a multi_server daemon
+/*	instead: one process serves every client, one line a request, with
+/*	the same answers.
 /* DIAGNOSTICS
 /*	Logged through the skeleton's logging.
 /*--*/
@@ -57,7 +61,37 @@ static void testsvc_service(struct vstream *stream, const char *service,
     vstring_free(&peer);
 }
 
+/* testsvc_request - multi_server: one line, one answer; -1 ends */
+
+static int testsvc_request(struct vstream *stream, const char *service,
+			           char **argv)
+{
+    struct vstring *line = vstring_alloc(100);
+    int     status;
+    int     ret = 0;
+    char   *cp;
+
+    (void) service;
+    (void) argv;
+    status = vstream_get_line(stream, line, TESTSVC_LINE_MAX);
+    cp = vstring_str(line);
+    cp[strcspn(cp, "\r\n")] = 0;
+    if (status != VSTREAM_OK || strcmp(cp, "quit") == 0)
+	ret = -1;
+    else if (strcmp(cp, "whoami") == 0)
+	vstream_printf(stream, "pid=%ld uid=%ld gid=%ld\n", (long) getpid(),
+		       (long) getuid(), (long) getgid());
+    else
+	vstream_printf(stream, "%s\n", cp);
+    if (ret == 0 && vstream_flush(stream) < 0)
+	ret = -1;
+    vstring_free(&line);
+    return (ret);
+}
+
 int     main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[argc - 1], "multi") == 0)
+	multi_server_main(argc, argv, testsvc_request, MAIL_SERVER_END);
     single_server_main(argc, argv, testsvc_service, MAIL_SERVER_END);
 }
