@@ -23,7 +23,10 @@
 /*	wrong type, owner, group or mode, as in "warning:
 /*	/var/spool/dromos/incoming: owner is root, should be dromos"; a
 /*	chroot copy (manifest flag c) that differs from the live system
-/*	file it copies. Run as root to check everything; other users get
+/*	file it copies; proxy: tables in local_recipient_maps, a restriction
+/*	list, mynetworks, relay_domains or mydestination without a proxymap
+/*	service in master.cf (an upgraded installation keeps its old
+/*	master.cf). Run as root to check everything; other users get
 /*	what their permissions allow.
 /* .IP start
 /*	Refuse when master already runs ("the dromos mail system is

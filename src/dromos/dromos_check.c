@@ -180,6 +180,37 @@ static void dromos_check_dirs(void)
     vstring_free(&path);
 }
 
+/*
+ * dromos_check_proxymap - proxy: tables need the proxymap service (an
+ * upgraded installation keeps its old master.cf).
+ */
+
+static void dromos_check_proxymap(struct master_ent *list)
+{
+    static const char *names[] = {VAR_LOCAL_RCPT_MAPS, VAR_RELAY_RCPT_MAPS,
+	VAR_SMTPD_CLIENT_RESTR, VAR_SMTPD_HELO_RESTR, VAR_SMTPD_SENDER_RESTR,
+	VAR_SMTPD_RELAY_RESTR, VAR_SMTPD_RCPT_RESTR, VAR_SMTPD_DATA_RESTR,
+	VAR_SMTPD_EOD_RESTR, VAR_MYNETWORKS, VAR_RELAY_DOMAINS, VAR_MYDEST, 0};
+    struct vstring *value = vstring_alloc(100);
+    struct vstring *why = vstring_alloc(100);
+    struct master_ent *ent;
+    const char **np;
+
+    for (ent = list; ent; ent = ent->next)
+	if (strcmp(ent->name, "proxymap") == 0 && ent->type == MASTER_TYPE_UNIX)
+	    break;
+    for (np = names; ent == 0 && *np; np++) {
+	if (mail_conf_eval_name(*np, value, why) == 0
+	    && strstr(vstring_str(value), "proxy:") != 0) {
+	    msg_warn("%s uses proxy: tables, but master.cf has no proxymap "
+		     "service: add \"proxymap unix - - n - - proxymap\"", *np);
+	    break;
+	}
+    }
+    vstring_free(&value);
+    vstring_free(&why);
+}
+
 /* dromos_check_master - master.cf parses, its commands are there */
 
 static int dromos_check_master(void)
@@ -221,6 +252,7 @@ static int dromos_check_master(void)
 	    errors++;
 	}
     }
+    dromos_check_proxymap(list);
     master_conf_free(&list);
     vstring_free(&path);
     vstring_free(&why);

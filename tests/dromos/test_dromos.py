@@ -79,7 +79,8 @@ class Scratch:
                 f.write('%s = %s\n' % (k, v))
             f.write(extra)
 
-    def write_master(self, text='dromlog unix-dgram n - n - 1 logd\n'):
+    def write_master(self, text='dromlog unix-dgram n - n - 1 logd\n'
+                     'proxymap unix - - n - - proxymap\n'):
         with open(os.path.join(self.cfg, 'master.cf'), 'w') as f:
             f.write('# scratch master.cf\n' + text)
 
@@ -224,6 +225,20 @@ def test_check_missing_main_cf(scratch):
     assert res.returncode == 1
     assert len(lines(res.stderr)) == 1
     assert 'main.cf' in res.stderr
+
+
+def test_check_proxy_tables_need_proxymap(scratch):
+    # An upgrade keeps the old master.cf: the default local_recipient_maps
+    # reads proxy:unix:passwd.byname through a service it lacks.
+    scratch.write_master('dromlog unix-dgram n - n - 1 logd\n')
+    res = scratch.check()
+    assert res.returncode == 0, res.stderr
+    assert lines(res.stderr) == [
+        'dromos: warning: local_recipient_maps uses proxy: tables, but '
+        'master.cf has no proxymap service: add "proxymap unix - - n - - '
+        'proxymap"'], res.stderr
+    scratch.write_master()
+    assert scratch.check().stderr == ''
 
 
 def test_check_bad_master_cf(scratch):
