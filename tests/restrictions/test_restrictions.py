@@ -12,6 +12,7 @@ import glob
 import importlib.util
 import os
 import re
+import subprocess
 import sys
 import time
 
@@ -95,6 +96,11 @@ SERVICES = {
     'classes': '-o smtpd_recipient_restrictions=fqdnclass',
     'unlisted': '-o local_recipient_maps=texthash:{d}/users',
     'nolrm': '-o local_recipient_maps=',
+    'maps': ('-o mynetworks=127.0.0.1/32 '
+             '-o smtpd_client_restrictions=check_client_access,cidr:{d}/clients.cidr '
+             '-o smtpd_sender_restrictions=check_sender_access,hash:{d}/senders,'
+             'check_sender_access,regexp:{d}/senders.re '
+             '-o smtpd_recipient_restrictions=check_recipient_access,lmdb:{d}/rcpts'),
     'changing': ('-o smtpd_sender_restrictions=check_sender_access,'
                  'texthash:{d}/changing '
                  '-o local_recipient_maps=proxy:texthash:{d}/pusers'),
@@ -132,6 +138,19 @@ class RestrictInstance(Instance):
                            ('users', USERS_TABLE)):
             with open(os.path.join(self.tables, name), 'w') as f:
                 f.write(text % subst)
+        # Tables as an administrator makes them: drommap builds hash: and
+        # lmdb: maps from text; cidr: and regexp: are read as text.
+        for name, text in (('clients.cidr', '127.0.0.3/32 REJECT cidr says no\n'
+                            '[::1]/128 OK\n'),
+                           ('senders.re', '/^spam[0-9]+@/ REJECT regexp says no\n'),
+                           ('senders', 'blocked@hash.example REJECT hash says no\n'),
+                           ('rcpts', 'blocked@%s REJECT lmdb says no\n' % HOST)):
+            with open(os.path.join(self.tables, name), 'w') as f:
+                f.write(text)
+        drommap = os.path.join(self.command_dir, 'drommap')
+        for spec in ('hash:' + os.path.join(self.tables, 'senders'),
+                     'lmdb:' + os.path.join(self.tables, 'rcpts')):
+            subprocess.run([drommap, '-c', self.config_dir, spec], check=True)
         # proxymap (one for all services) must be allowed the table that
         # the "changing" service reads through it.
         self.set_main(proxy_read_maps='$local_recipient_maps '
@@ -622,3 +641,20 @@ def test_changed_tables_are_noticed(inst):
         '250 2.1.5 Ok'
     assert rcpt_reply(inst, 'changing', 'x@outside.example',
                       '%s@%s' % (OTHER, HOST), STRANGER) == '250 2.1.5 Ok'
+
+
+def test_table_types_in_chrooted_smtpd(inst):
+    """hash: and lmdb: maps built by drommap, cidr: and regexp: tables,
+    all opened before the chroot and read after it."""
+    rcpt = '%s@%s' % (USER, HOST)
+    assert rcpt_reply(inst, 'maps', 'x@outside.example', rcpt) == '250 2.1.5 Ok'
+    assert rcpt_reply(inst, 'maps', 'x@outside.example', rcpt, STRANGER2) == \
+        '554 5.7.1 <unknown[127.0.0.3]>: Client host rejected: cidr says no'
+    assert rcpt_reply(inst, 'maps', 'blocked@hash.example', rcpt) == \
+        '554 5.7.1 <blocked@hash.example>: Sender address rejected: hash says no'
+    assert rcpt_reply(inst, 'maps', 'spam42@anywhere.example', rcpt) == \
+        '554 5.7.1 <spam42@anywhere.example>: Sender address rejected: ' \
+        'regexp says no'
+    assert rcpt_reply(inst, 'maps', 'x@outside.example',
+                      'blocked@%s' % HOST) == \
+        '554 5.7.1 <blocked@%s>: Recipient address rejected: lmdb says no' % HOST
