@@ -90,9 +90,10 @@ struct vstream *vstream_fdopen(int fd, int flags)
 	s->is_socket = S_ISSOCK(st.st_mode);
 	s->is_fifo = S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode);
     }
-    s->rbuf = mymalloc(VSTREAM_BUFSIZE);
+    /* Buffers are made at first use: many streams only read or write. */
+    s->rbuf = 0;
     s->rpos = s->rlen = 0;
-    s->wbuf = mymalloc(VSTREAM_BUFSIZE);
+    s->wbuf = 0;
     s->wlen = 0;
     s->fmt = 0;
     return (s);
@@ -179,6 +180,8 @@ static int vstream_fill(struct vstream *s)
 
     if (s->wlen > 0 && vstream_flush(s) < 0)
 	return (s->status);
+    if (s->rbuf == 0)
+	s->rbuf = mymalloc(VSTREAM_BUFSIZE);
     for (;;) {
 	if ((st = vstream_wait(s, POLLIN)) != VSTREAM_OK)
 	    return (s->status = st);
@@ -279,6 +282,8 @@ int     vstream_write(struct vstream *s, const void *buf, size_t len)
 	s->status = s->werror;
 	return (-1);
     }
+    if (s->wbuf == 0 && len > 0)
+	s->wbuf = mymalloc(VSTREAM_BUFSIZE);
     while (len > 0) {
 	if (s->wlen == VSTREAM_BUFSIZE && vstream_flush(s) < 0)
 	    return (-1);
