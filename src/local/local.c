@@ -109,8 +109,9 @@
 /*	.forward keeps a copy in his mailbox. An empty .forward is no
 /*	.forward.
 /* COMMANDS AND FILES
-/*	A command runs as "/bin/sh -c COMMAND" (spawn(3), never system()
-/*	or popen()) in the home folder of its user, with the message on
+/*	A command runs as "/bin/sh -c COMMAND" (through spawn(3), never
+/*	the C library's shell helpers) in the home folder of its user,
+/*	with the message on
 /*	standard input ("From SENDER DATE", Return-Path:, Delivered-To:,
 /*	the content), output and errors kept for the log (the first 1000
 /*	bytes), and only this environment: HOME, USER, LOGNAME and SHELL of

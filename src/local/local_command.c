@@ -9,7 +9,7 @@
 /*	void	local_command(state, exp, ctx, command, result)
 /* DESCRIPTION
 /*	local_command() runs "/bin/sh -c command" through spawn(3) (never
-/*	system() or popen()) as ctx->run: real and effective uid and gid,
+/*	the C library's shell helpers) as ctx->run: real and effective uid and gid,
 /*	with the user's groups; spawn refuses to run the command when it
 /*	cannot drop root. The working folder is the user's home (/ when
 /*	that is not a folder). Descriptors: standard input is the message
