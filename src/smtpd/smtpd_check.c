@@ -210,6 +210,7 @@ static struct smtpd_rlist *smtpd_eod_list;
 static struct match_list *smtpd_mynetworks;
 static struct maps *smtpd_local_rcpt_maps;
 static struct maps *smtpd_relay_rcpt_maps;
+static int smtpd_access_parent = 1;	/* "domain" matches subdomains */
 
  /*
   * One evaluation.
@@ -376,6 +377,7 @@ void    smtpd_check_init(void)
 
     if (addr_class_init(why) < 0)
 	msg_fatal("%s", vstring_str(why));
+    smtpd_access_parent = match_parent_style("smtpd_access_maps");
     if ((smtpd_mynetworks = match_list_create(VAR_MYNETWORKS,
 					      *var_mynetworks ? var_mynetworks :
 					      own_addr_mynetworks(),
@@ -682,7 +684,7 @@ static void smtpd_check_domain_keys(struct argv *keys, const char *domain,
 {
     struct vstring *buf = vstring_alloc(100);
     const char *cp;
-    int     parent = match_parent_style("smtpd_access_maps");
+    int     parent = smtpd_access_parent;
 
     vstring_sprintf(buf, "%s%s", prefix, domain);
     argv_add(keys, vstring_str(buf), (char *) 0);
