@@ -96,6 +96,12 @@ SERVICES = {
     'classes': '-o smtpd_recipient_restrictions=fqdnclass',
     'unlisted': '-o local_recipient_maps=texthash:{d}/users',
     'nolrm': '-o local_recipient_maps=',
+    'reverse': ('-o smtpd_client_restrictions=check_reverse_client_hostname_access,'
+                'texthash:{d}/reverse'),
+    'deferdest': ('-o mynetworks=127.0.0.1/32 '
+                  '-o smtpd_relay_restrictions=permit_mynetworks,defer_unauth_destination'),
+    'unlsender': ('-o smtpd_sender_restrictions=reject_unlisted_sender '
+                  '-o local_recipient_maps=texthash:{d}/users'),
     'maps': ('-o mynetworks=127.0.0.1/32 '
              '-o smtpd_client_restrictions=check_client_access,cidr:{d}/clients.cidr '
              '-o smtpd_sender_restrictions=check_sender_access,hash:{d}/senders,'
@@ -131,7 +137,8 @@ class RestrictInstance(Instance):
         self.tables = os.path.join(self.root, 'tables')
         os.makedirs(self.tables, exist_ok=True)
         subst = dict(host=HOST, user=USER, other=OTHER)
-        for name, text in (('changing', 'old@sender.example REJECT old table\n'),
+        for name, text in (('reverse', 'localhost REJECT reverse name listed\n'),
+                           ('changing', 'old@sender.example REJECT old table\n'),
                            ('pusers', '%(user)s ok\n'),
                            ('client', CLIENT_TABLE), ('sender', SENDER_TABLE),
                            ('rcpt', RCPT_TABLE), ('helo', HELO_TABLE),
@@ -658,3 +665,28 @@ def test_table_types_in_chrooted_smtpd(inst):
     assert rcpt_reply(inst, 'maps', 'x@outside.example',
                       'blocked@%s' % HOST) == \
         '554 5.7.1 <blocked@%s>: Recipient address rejected: lmdb says no' % HOST
+
+
+def test_reverse_name_defer_destination_unlisted_sender(inst):
+    rcpt = '%s@%s' % (USER, HOST)
+    # The (unverified) reverse name of 127.0.0.1 is localhost.
+    assert rcpt_reply(inst, 'reverse', 'x@outside.example', rcpt) == \
+        '554 5.7.1 <localhost>: Client host rejected: reverse name listed'
+    # 127.0.0.2 has no reverse name: only its address is looked up.
+    assert rcpt_reply(inst, 'reverse', 'x@outside.example', rcpt,
+                      STRANGER) == '250 2.1.5 Ok'
+    # defer_unauth_destination: a temporary refusal for strangers.
+    assert rcpt_reply(inst, 'deferdest', 'x@outside.example',
+                      'user@foreign.example', STRANGER) == \
+        '454 4.7.1 <user@foreign.example>: Relay access denied'
+    assert rcpt_reply(inst, 'deferdest', 'x@outside.example',
+                      'user@foreign.example') == '250 2.1.5 Ok'
+    # reject_unlisted_sender: a local sender that the table does not list.
+    assert rcpt_reply(inst, 'unlsender', 'forged@%s' % HOST, rcpt,
+                      STRANGER) == \
+        '550 5.1.0 <forged@%s>: Sender address rejected: User unknown in ' \
+        'local recipient table' % HOST
+    assert rcpt_reply(inst, 'unlsender', '%s@%s' % (OTHER, HOST), rcpt,
+                      STRANGER) == '250 2.1.5 Ok'
+    assert rcpt_reply(inst, 'unlsender', 'someone@outside.example', rcpt,
+                      STRANGER) == '250 2.1.5 Ok'
