@@ -39,11 +39,13 @@
 
 #include <dict_private.h>
 #include <dict_source.h>
+#include <match_list.h>
 
 struct dict_cidr_rule {
     int     family;			/* AF_INET or AF_INET6 */
     unsigned char net[16];		/* network, host bits zero */
     unsigned char mask[16];
+    int     bits;			/* prefix length */
     char   *result;
 };
 
@@ -54,7 +56,7 @@ struct dict_cidr {
     size_t  space;
 };
 
-/* dict_cidr_addr - parse an address; its size in bytes, or 0 */
+/* dict_cidr_addr - parse a bare address; its size in bytes, or 0 */
 
 static size_t dict_cidr_addr(const char *text, unsigned char *addr,
 			             int *family)
@@ -81,18 +83,13 @@ static int dict_cidr_lookup(struct dict *dict, const char *key,
     int     family;
     size_t  size;
     size_t  i;
-    size_t  j;
 
     if ((size = dict_cidr_addr(key, addr, &family)) == 0)
 	return (DICT_STAT_NOTFOUND);
     for (i = 0; i < dc->count; i++) {
 	rule = dc->rules + i;
-	if (rule->family != family)
-	    continue;
-	for (j = 0; j < size; j++)
-	    if ((addr[j] & rule->mask[j]) != rule->net[j])
-		break;
-	if (j == size) {
+	if (match_net_contains(rule->net, rule->family, rule->bits, addr,
+			       family)) {
 	    *value = rule->result;
 	    return (DICT_STAT_FOUND);
 	}
@@ -161,6 +158,7 @@ static int dict_cidr_rule(char *line, struct dict_cidr_rule *rule,
 			slash, net, (int) size * 8);
 	return (-1);
     }
+    rule->bits = (int) len;
     memset(rule->mask, 0, sizeof(rule->mask));
     memset(rule->net, 0, sizeof(rule->net));
     for (i = 0; i < size; i++) {

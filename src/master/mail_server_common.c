@@ -66,6 +66,7 @@
 /*	mail_owner, a failed chroot or privilege drop.
 /*--*/
 #include <sys/types.h>
+#include <sys/socket.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -408,6 +409,20 @@ void    mail_server_exit(struct mail_server_ctx *ctx)
     if (ctx->exit_fn)
 	ctx->exit_fn();
     exit(0);
+}
+
+/* mail_server_accept - a client of a listener, or -1 (lost race: quiet) */
+
+int     mail_server_accept(int listen_fd)
+{
+    int     fd;
+
+    if ((fd = accept4(listen_fd, (struct sockaddr *) 0, (socklen_t *) 0,
+		      SOCK_CLOEXEC)) < 0
+	&& errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR
+	&& errno != ECONNABORTED)
+	msg_warn("accept: %m");
+    return (fd);
 }
 
 /* mail_server_listen - watch every listener and the status pipe */

@@ -53,6 +53,7 @@ extern void mail_server_signals(struct mail_server_ctx *);
 extern void mail_server_listen(struct mail_server_ctx *, event_fn, event_fn,
 			               int);
 extern int mail_server_have_master(void);
+extern int mail_server_accept(int);
 extern void mail_server_exit(struct mail_server_ctx *) __attribute__((noreturn));
 
 #endif

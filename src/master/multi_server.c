@@ -139,13 +139,8 @@ static void multi_server_accept(int event, void *context)
     int     fd;
 
     (void) event;
-    if ((fd = accept4(listen_fd, (struct sockaddr *) 0, (socklen_t *) 0,
-		      SOCK_CLOEXEC)) < 0) {
-	if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR
-	    && errno != ECONNABORTED)
-	    msg_warn("accept: %m");
+    if ((fd = mail_server_accept(listen_fd)) < 0)
 	return;
-    }
     event_cancel_timer(multi_server_idle, (void *) 0);
     multi_use_count++;
     multi_clients++;

@@ -125,13 +125,8 @@ static void single_server_accept(int event, void *context)
 
     if (single_ctx.pre_accept)
 	single_ctx.pre_accept(single_ctx.service, single_ctx.argv);
-    if ((fd = accept4(listen_fd, (struct sockaddr *) 0, (socklen_t *) 0,
-		      SOCK_CLOEXEC)) < 0) {
-	if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR
-	    && errno != ECONNABORTED)
-	    msg_warn("accept: %m");
+    if ((fd = mail_server_accept(listen_fd)) < 0)
 	return;
-    }
     event_cancel_timer(single_server_idle, (void *) 0);
     master_ok = (master_notify(getpid(), MASTER_STAT_TAKEN) == 0);
     if (single_ctx.type == MASTER_TYPE_PASS) {
