@@ -76,6 +76,7 @@ extern struct dict *dict_static_open(const char *, const char *, int, int,
 				             struct vstring *);
 extern struct dict *dict_unix_open(const char *, const char *, int, int,
 				           struct vstring *);
+extern int dict_unix_key_possible(const char *);
 extern struct dict *dict_proxy_open(const char *, const char *, int, int,
 				            struct vstring *);
 extern struct dict *dict_thash_parse(const char *, const char *,

@@ -18,7 +18,9 @@
 /*	process (proxymap serves all its clients in one process, so a kept
 /*	connection costs nothing); one that proxymap closed meanwhile (a
 /*	reload, a restart) is reopened once. The key goes as it is (folded
-/*	here when the table folds keys).
+/*	here when the table folds keys). A key that a unix: table cannot
+/*	hold (dict_unix_key_possible(), "user@domain" for instance) is not
+/*	found without asking proxymap.
 /*
 /*	Only reading: the proxymap server refuses tables that are not in
 /*	proxy_read_maps. Changes of the table are proxymap's business: it
@@ -124,6 +126,9 @@ static int dict_proxy_lookup(struct dict *dict, const char *key,
     int     had_stream = (dict_proxy_stream != 0);
     long    status = DICT_STAT_ERROR;
 
+    /* "user@domain" is never in unix:passwd.byname: no round trip. */
+    if (strncmp(dp->table, "unix:", 5) == 0 && !dict_unix_key_possible(key))
+	return (DICT_STAT_NOTFOUND);
     /* A kept connection may have been closed by proxymap: retry once. */
     if (dict_proxy_ask(dp, key, &status) < 0
 	&& (!had_stream || dict_proxy_ask(dp, key, &status) < 0))

@@ -7,6 +7,8 @@
 /*	#include <dict_private.h>
 /*
 /*	struct dict *dict_unix_open(type, name, mode, flags, why)
+/*
+/*	int	dict_unix_key_possible(key)
 /* DESCRIPTION
 /*	"unix:passwd.byname" looks a login name up with getpwnam(3) and
 /*	finds "name:*:uid:gid:gecos:home:shell"; "unix:group.byname" looks
@@ -18,6 +20,16 @@
 /*	A lookup that fails for another reason than "no such entry" (an
 /*	unreachable NSS service, say) is DICT_STAT_ERROR: the caller
 /*	defers rather than refusing a user that exists.
+/*
+/*	dict_unix_key_possible() tells whether a key can be a user or
+/*	group name at all: not empty, and without "@", ":", "/", white
+/*	space or control characters. A key that cannot is "not found"
+/*	without asking the system: address lookups try "user@domain"
+/*	before "user", and on a system whose name service continues past
+/*	/etc/passwd (systemd's userdb, LDAP) that futile question is the
+/*	costly kind. local(8) delivers to the local part, so a login name
+/*	containing "@" could not receive mail anyway. dict_proxy uses the
+/*	same test to skip the round trip to proxymap.
 /* DIAGNOSTICS
 /*	An unknown name is an error at open.
 /*--*/
@@ -43,12 +55,28 @@ static int dict_unix_notfound(int err)
 	    || err == EPERM);
 }
 
+/* dict_unix_key_possible - can key be a user or group name? */
+
+int     dict_unix_key_possible(const char *key)
+{
+    const unsigned char *cp = (const unsigned char *) key;
+
+    if (*cp == 0)
+	return (0);
+    for (; *cp; cp++)
+	if (*cp == '@' || *cp == ':' || *cp == '/' || *cp <= ' ' || *cp == 0x7f)
+	    return (0);
+    return (1);
+}
+
 static int dict_unix_passwd(struct dict *dict, const char *key,
 			            const char **value)
 {
     struct dict_unix *du = (struct dict_unix *) dict;
     struct passwd *pw;
 
+    if (!dict_unix_key_possible(key))
+	return (DICT_STAT_NOTFOUND);
     errno = 0;
     if ((pw = getpwnam(key)) == 0) {
 	if (dict_unix_notfound(errno))
@@ -70,6 +98,8 @@ static int dict_unix_group(struct dict *dict, const char *key,
     struct group *gr;
     char  **mem;
 
+    if (!dict_unix_key_possible(key))
+	return (DICT_STAT_NOTFOUND);
     errno = 0;
     if ((gr = getgrnam(key)) == 0) {
 	if (dict_unix_notfound(errno))

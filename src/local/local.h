@@ -134,6 +134,7 @@ extern void local_result_set(struct local_result *, int, const char *,
 extern void local_mailbox(struct local_state *, struct local_result *);
 extern int local_become(uid_t, gid_t);
 extern void local_restore(void);
+extern void local_keep(void);
 extern void local_log(const char *, const char *, const char *, long, long,
 		              struct local_result *);
 

@@ -379,6 +379,7 @@ int     local_alias_lookup(const char *name, char **value, uid_t *uid,
     int     status;
     int     i;
 
+    local_restore();				/* tables are read as root */
     if (local_alias_err && vstring_len(local_alias_err) > 0) {
 	vstring_strcpy(why, vstring_str(local_alias_err));
 	return (DICT_STAT_ERROR);

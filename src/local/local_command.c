@@ -170,6 +170,7 @@ void    local_command(struct local_state *state, struct local_exp *exp,
     int     exited = 0;
     int     timed_out = 0;
 
+    local_restore();				/* spawn() needs root */
     local_cmd_output(shown, command, strlen(command) > LOCAL_CMD_SHOW ?
 		     LOCAL_CMD_SHOW : strlen(command));
     if ((msg_fd = local_cmd_message(state, why)) < 0) {

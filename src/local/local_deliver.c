@@ -18,6 +18,8 @@
 /*
 /*	int	local_become(uid, gid)
 /*
+/*	void	local_keep()
+/*
 /*	void	local_restore()
 /*
 /*	void	local_log(queue_id, to, orig, arrival_sec, arrival_usec,
@@ -36,8 +38,8 @@
 /*
 /*	local_mailbox() delivers to the mailbox of state->user: it
 /*	switches to the user's effective uid, gid and primary group
-/*	(setgroups, setegid, seteuid), writes the Maildir or mbox, and
-/*	switches back to root.
+/*	(setgroups, setegid, seteuid) and writes the Maildir or mbox,
+/*	keeping that identity (local_keep()).
 /*
 /*	local_commit() finishes a group: for each pending Maildir
 /*	delivery, with the user's identity, it syncs the file and links it
@@ -52,7 +54,17 @@
 /*	the root-owned spool folder.
 /*
 /*	local_become() takes the effective identity uid/gid (primary group
-/*	only); local_restore() returns to root.
+/*	only); local_restore() returns to root. local_keep() ends a step
+/*	done as the user without switching back: the identity is kept
+/*	until local_become() is asked for another one (which restores
+/*	root first) or local_restore() is called, so the steps of a group
+/*	of deliveries to one user (.forward check, writing, link, sync)
+/*	switch once. Everything that needs root calls local_restore()
+/*	first: local_deliver() (the queue file), local_recipient() (the
+/*	tables), local_command(), local_resend(), and local_commit() at its
+/*	end. local_restore() costs nothing when root is current; an
+/*	identity found half-taken (an error, or local_priv() left on) is
+/*	always restored.
 /*
 /*	local_log() writes one delivery line: "ID: to=<TO>, orig_to=<ORIG>,
 /*	relay=local, delay=D, dsn=X.Y.Z, status=S (reason)" (orig_to only
@@ -110,22 +122,51 @@ int     local_priv(struct local_state *state, int on)
     return (seteuid(state->uid));
 }
 
+/*
+ * The effective identity local has taken, kept after local_keep() until
+ * it is needed for another user or for root: a group of deliveries to one
+ * user switches once, not once per step.
+ */
+static int local_id_taken;
+static uid_t local_id_uid;
+static gid_t local_id_gid;
+
 /* local_become - take the user's effective identity */
 
 int     local_become(uid_t uid, gid_t gid)
 {
+    if (local_id_taken) {
+	if (local_id_uid == uid && local_id_gid == gid)
+	    return (0);
+	local_restore();
+    }
+    local_id_taken = 1;				/* even half-way: restore */
+    local_id_uid = uid;
+    local_id_gid = gid;
     /* Only the primary group: enough to write in one's own home. */
     if (setgroups(1, &gid) < 0 || setegid(gid) < 0 || seteuid(uid) < 0)
 	return (-1);
     return (geteuid() == uid && getegid() == gid ? 0 : -1);
 }
 
-/* local_restore - back to root between deliveries */
+/* local_restore - back to root */
 
 void    local_restore(void)
 {
+    if (!local_id_taken)
+	return;					/* root already */
     if (seteuid(0) < 0 || setegid(0) < 0 || setgroups(0, (gid_t *) 0) < 0)
 	msg_fatal("cannot restore root privileges: %m");
+    local_id_taken = 0;
+}
+
+/* local_keep - done as the user for now; root again when needed */
+
+void    local_keep(void)
+{
+    if (local_id_taken && (geteuid() != local_id_uid
+			   || getegid() != local_id_gid))
+	local_restore();			/* half-way: not a usable state */
 }
 
 /* local_mailbox - the mailbox delivery, with the user's effective ids */
@@ -153,7 +194,7 @@ void    local_mailbox(struct local_state *state, struct local_result *res)
     } else {
 	local_mbox(state, vstring_str(path), res);
     }
-    local_restore();
+    local_keep();
     (void) umask(old_mask);
     vstring_free(&path);
 }
@@ -207,6 +248,7 @@ void    local_deliver(struct deliver_request *req, struct local_result *res,
     const char *at;
     int     fd = -1;
 
+    local_restore();				/* the queue file is not the user's */
     res->logged = 0;
     memset(&info, 0, sizeof(info));
     memset(&state, 0, sizeof(state));
@@ -292,7 +334,7 @@ static void local_commit_step(struct local_pending *pend,
 			 "cannot switch to uid %ld: %m", (long) pend->uid);
     else
 	step(pend, res);
-    local_restore();
+    local_keep();
     (void) umask(old_mask);
 }
 
@@ -341,4 +383,5 @@ void    local_commit(struct deliver_request **reqs, struct local_result *res,
 	    local_req_log(reqs[i], pend[i].arrival_sec, pend[i].arrival_usec,
 			  res + i);
     }
+    local_restore();
 }

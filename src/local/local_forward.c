@@ -93,7 +93,7 @@ int     local_read_list(struct local_user *run, const char *path, uid_t owner,
     }
     fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     err = errno;
-    local_restore();
+    local_keep();
     (void) umask(old_mask);
     if (fd < 0) {
 	if (err == ENOENT || err == ENOTDIR)

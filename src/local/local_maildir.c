@@ -16,7 +16,11 @@
 /* DESCRIPTION
 /*	local_maildir() delivers one message to the Maildir path (with
 /*	the user's privileges; see local(8) for the steps and the file
-/*	names). It makes path, tmp, new and cur when missing (mode 0700).
+/*	names). It makes path, tmp, new and cur (mode 0700) when the tmp/
+/*	file cannot be created for want of a folder (or says which of them
+/*	is not a folder), and new and cur when
+/*	the link into new/ fails that way: a Maildir that is there costs
+/*	no checks.
 /*	Any error leaves no file behind and defers with "4.2.0" and the
 /*	reason.
 /*
@@ -68,6 +72,32 @@ static int local_maildir_mkdir(const char *path, struct vstring *why)
     return (0);
 }
 
+/* local_maildir_create - open a new tmp/ file */
+
+static int local_maildir_create(const char *path)
+{
+    return (open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		 0600));
+}
+
+/* local_maildir_subdirs - make new/ and cur/ again after "no such file" */
+
+static int local_maildir_subdirs(const char *base)
+{
+    struct vstring *dir = vstring_alloc(100);
+    struct vstring *why = vstring_alloc(100);
+    int     ret;
+
+    vstring_sprintf(dir, "%s/new", base);
+    ret = local_maildir_mkdir(vstring_str(dir), why);
+    vstring_sprintf(dir, "%s/cur", base);
+    if (ret == 0)
+	ret = local_maildir_mkdir(vstring_str(dir), why);
+    vstring_free(&dir);
+    vstring_free(&why);
+    return (ret);
+}
+
 /* local_maildir_host - the host name with "/" and ":" escaped */
 
 static void local_maildir_host(struct vstring *buf)
@@ -102,21 +132,25 @@ void    local_maildir(struct local_state *state, const char *path,
     vstring_strcpy(pend->base, path);
     while (vstring_len(pend->base) > 1 && vstring_end(pend->base)[-1] == '/')
 	vstring_truncate(pend->base, vstring_len(pend->base) - 1);
-    if (local_maildir_mkdir(vstring_str(pend->base), why) < 0)
-	goto fail;
-    for (i = 0; i < 3; i++) {
-	vstring_sprintf(dir, "%s/%s", vstring_str(pend->base), subs[i]);
-	if (local_maildir_mkdir(vstring_str(dir), why) < 0)
-	    goto fail;
-    }
     local_maildir_host(pend->host);
     gettimeofday(&pend->tv, (struct timezone *) 0);
     vstring_sprintf(pend->tmp, "%s/tmp/%ld.M%ldP%ld.%s",
 		    vstring_str(pend->base), (long) pend->tv.tv_sec,
 		    (long) pend->tv.tv_usec, (long) getpid(),
 		    vstring_str(pend->host));
-    if ((fd = open(vstring_str(pend->tmp), O_WRONLY | O_CREAT | O_EXCL
-		   | O_NOFOLLOW | O_CLOEXEC, 0600)) < 0) {
+    /* The folders are made only when the file cannot be created. */
+    if ((fd = local_maildir_create(vstring_str(pend->tmp))) < 0
+	&& (errno == ENOENT || errno == ENOTDIR)) {
+	if (local_maildir_mkdir(vstring_str(pend->base), why) < 0)
+	    goto fail;
+	for (i = 0; i < 3; i++) {
+	    vstring_sprintf(dir, "%s/%s", vstring_str(pend->base), subs[i]);
+	    if (local_maildir_mkdir(vstring_str(dir), why) < 0)
+		goto fail;
+	}
+	fd = local_maildir_create(vstring_str(pend->tmp));
+    }
+    if (fd < 0) {
 	vstring_sprintf(why, "create maildir file %s: %m",
 			vstring_str(pend->tmp));
 	goto fail;
@@ -177,7 +211,10 @@ void    local_maildir_link(struct local_pending *pend, struct local_result *res)
 			(long) pend->tv.tv_usec, (long) getpid(),
 			(unsigned long) st.st_dev, (unsigned long) st.st_ino,
 			vstring_str(pend->host), (long) st.st_size);
-	if (link(vstring_str(pend->tmp), vstring_str(newp)) < 0) {
+	if (link(vstring_str(pend->tmp), vstring_str(newp)) < 0
+	    && (errno != ENOENT
+		|| local_maildir_subdirs(vstring_str(pend->base)) < 0
+		|| link(vstring_str(pend->tmp), vstring_str(newp)) < 0)) {
 	    local_result_set(res, DELIVER_STAT_DEFER, "4.2.0",
 			     "maildir delivery failed: link maildir file %s: %m",
 			     vstring_str(newp));

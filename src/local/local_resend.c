@@ -52,6 +52,7 @@ void    local_resend(struct local_exp *exp, const char *sender,
     int     err = 0;
     int     status;
 
+    local_restore();				/* cleanup's socket is not the user's */
     if ((c = cleanup_clnt_open(why)) == 0) {
 	local_result_set(res, DELIVER_STAT_DEFER, "4.3.0",
 			 "cannot forward: %s", vstring_str(why));

@@ -26,8 +26,11 @@
 /*	Mon DD HH:MM:SS host dromos/NAME[pid]: text
 /* .fi
 /*
-/*	Each record is written with one write(2) to a descriptor opened
-/*	with O_APPEND, followed by a newline. A trailing newline in the
+/*	Records are appended to a descriptor opened with O_APPEND, each
+/*	followed by a newline, whole lines only: the records that one
+/*	wake-up finds waiting (up to 256) are gathered and written with one
+/*	write(2) (a gathered batch is written out early when it reaches
+/*	64 KiB), so a busy system costs one write a batch, not one a line. A trailing newline in the
 /*	record is dropped; any other newline or control character is
 /*	replaced with "?", so one record is always one line and a sender
 /*	cannot forge lines. Records longer than 8192 bytes are cut and
@@ -42,7 +45,7 @@
 /*	Log rotation: "dromos logrotate" renames the file, creates a new
 /*	empty one owned by mail_owner with mode 0600, and reloads master.
 /*	logd notices that maillog_file names a new file (it compares the
-/*	file's identity before each record, and on SIGHUP) and switches to
+/*	file's identity before each write, and on SIGHUP) and switches to
 /*	it; a restart of logd by master opens it as well. Records that
 /*	arrive before the new file exists go to the renamed file, so none
 /*	are lost.
@@ -105,6 +108,7 @@
 
 #define LOGD_WARN_INTERVAL	60	/* seconds between write warnings */
 #define LOGD_OWN_MAX		4500	/* own records */
+#define LOGD_BATCH_MAX		65536	/* write a gathered batch early */
 
 static int logd_fd = -1;		/* the open maillog_file */
 static struct vstring *logd_scratch;
@@ -114,6 +118,8 @@ static dev_t logd_dev;			/* identity of the open file */
 static ino_t logd_ino;
 static int logd_regular;		/* it is a regular file */
 static unsigned long logd_lost;
+static struct vstring *logd_batch;	/* lines waiting for one write */
+static unsigned long logd_batch_count;	/* how many */
 
 static const char *logd_severity[] = {
     "", "warning: ", "error: ", "fatal: ", "panic: ",
@@ -228,33 +234,65 @@ static void logd_reopen(int force)
 	logd_note(MSG_INFO, "reopened %s", var_maillog_file);
 }
 
-/* logd_service - append one record */
+/* logd_flush - append the gathered lines with one write */
+
+static void logd_flush(void)
+{
+    const char *data;
+    size_t  left;
+    ssize_t n;
+    time_t  now;
+
+    if (logd_batch == 0 || logd_batch_count == 0)
+	return;
+    /*
+     * A rotated file: one stat(2) a write, so that every record that
+     * arrives after "dromos logrotate" made the new file goes there.
+     */
+    logd_reopen(0);
+    data = vstring_str(logd_batch);
+    left = vstring_len(logd_batch);
+    while (left > 0) {
+	if ((n = write(logd_fd, data, left)) < 0 && errno == EINTR)
+	    continue;
+	if (n <= 0) {
+	    vstring_sprintf(logd_why, "write: %s",
+			    n < 0 ? strerror(errno) : "no progress");
+	    break;
+	}
+	data += n;
+	left -= (size_t) n;
+    }
+    if (left == 0 && logd_lost > 0) {
+	logd_note(MSG_WARN, "%lu record(s) lost while writing %s failed",
+		  logd_lost, var_maillog_file);
+	logd_lost = 0;
+    } else if (left > 0) {
+	logd_lost += logd_batch_count;
+	if ((now = time((time_t *) 0)) - logd_last_warn >= LOGD_WARN_INTERVAL) {
+	    logd_last_warn = now;
+	    msg_warn("%s: %s", var_maillog_file, vstring_str(logd_why));
+	}
+    }
+    vstring_reset(logd_batch);
+    logd_batch_count = 0;
+}
+
+/* logd_service - gather one record; logd_flush() writes it */
 
 static void logd_service(const char *buf, size_t len, const char *service,
 			         char **argv)
 {
-    time_t  now;
+    size_t  n;
 
     if (logd_fd < 0)
 	return;
-    /*
-     * A rotated file: one stat(2) a record, so that every record that
-     * arrives after "dromos logrotate" made the new file goes there.
-     */
-    logd_reopen(0);
-    if (logd_record_write(logd_fd, buf, len, logd_scratch, logd_why) == 0) {
-	if (logd_lost > 0) {
-	    logd_note(MSG_WARN, "%lu record(s) lost while writing %s failed",
-		      logd_lost, var_maillog_file);
-	    logd_lost = 0;
-	}
+    if ((n = logd_record_clean(logd_scratch, buf, len)) == 0)
 	return;
-    }
-    logd_lost++;
-    if ((now = time((time_t *) 0)) - logd_last_warn >= LOGD_WARN_INTERVAL) {
-	logd_last_warn = now;
-	msg_warn("%s: %s", var_maillog_file, vstring_str(logd_why));
-    }
+    if (vstring_len(logd_batch) + n > LOGD_BATCH_MAX)
+	logd_flush();
+    vstring_append(logd_batch, vstring_str(logd_scratch), n);
+    logd_batch_count++;
 }
 
 /* logd_hup - SIGHUP: switch to a rotated file */
@@ -276,6 +314,7 @@ static void logd_pre_init(const char *service, char **argv)
     msg_stderr_init(1, 1);
     logd_scratch = vstring_alloc(1024);
     logd_why = vstring_alloc(100);
+    logd_batch = vstring_alloc(LOGD_BATCH_MAX);
     if (var_maillog_file == 0 || *var_maillog_file == 0) {
 	msg_info("maillog_file is not set; discarding log records");
 	return;
@@ -295,5 +334,7 @@ int     main(int argc, char **argv)
     dgram_server_main(argc, argv, logd_service,
 		      MAIL_SERVER_PRE_INIT, logd_pre_init,
 		      MAIL_SERVER_HUP, logd_hup,
+		      MAIL_SERVER_BATCH_END, logd_flush,
+		      MAIL_SERVER_EXIT, logd_flush,
 		      MAIL_SERVER_END);
 }

@@ -19,7 +19,9 @@
 /*	each (for a fifo, for each read of at most DGRAM_SERVER_MAX bytes).
 /*	A read that holds only wake-up bytes (MASTER_TRIG_WAKEUP, sent by
 /*	master per the master.cf wakeup column) calls the MAIL_SERVER_WAKEUP
-/*	hook instead, or is ignored when there is none.
+/*	hook instead, or is ignored when there is none. After the datagrams
+/*	one readiness event found (at most 256), and before an exit, the
+/*	MAIL_SERVER_BATCH_END hook runs.
 /*
 /*	One process serves the socket for as long as master runs: it does
 /*	not report busy/idle (it is always available) and is not limited by
@@ -96,6 +98,14 @@ static int dgram_server_read_fd(int fd, int limit)
     return (0);
 }
 
+/* dgram_server_batch_end - the service's MAIL_SERVER_BATCH_END hook */
+
+static void dgram_server_batch_end(void)
+{
+    if (dgram_ctx.batch_end_fn)
+	dgram_ctx.batch_end_fn();
+}
+
 /* dgram_server_done - serve what is queued, then exit */
 
 static void dgram_server_done(void)
@@ -104,6 +114,7 @@ static void dgram_server_done(void)
 
     for (i = 0; i < dgram_ctx.listen_count; i++)
 	(void) dgram_server_read_fd(MASTER_LISTEN_FD + i, DGRAM_SERVER_DRAIN);
+    dgram_server_batch_end();
     mail_server_exit(&dgram_ctx);
 }
 
@@ -121,6 +132,7 @@ static void dgram_server_gone(int event, void *context)
 static void dgram_server_event(int event, void *context)
 {
     (void) dgram_server_read_fd((int) (intptr_t) context, DGRAM_SERVER_BATCH);
+    dgram_server_batch_end();
 }
 
 void    dgram_server_main(int argc, char **argv, mail_server_dgram_fn service,...)
@@ -144,6 +156,7 @@ void    dgram_server_main(int argc, char **argv, mail_server_dgram_fn service,..
 		msg_fatal("read standard input: %m");
 	    }
 	    dgram_server_dispatch(dgram_buf, (size_t) n);
+	    dgram_server_batch_end();
 	}
 	mail_server_exit(&dgram_ctx);
     }

@@ -58,6 +58,10 @@
 /*	on each wakeup trigger.
 /* .IP "MAIL_SERVER_HUP, void (*)(void)"
 /*	on SIGHUP (e.g. logd reopens its file).
+/* .IP "MAIL_SERVER_BATCH_END, void (*)(void)"
+/*	dgram_server only: after the datagrams that one readiness event
+/*	found (at most 256) have gone to the service, and before an exit;
+/*	a service that gathers output per datagram writes it out here.
 /* .IP "MAIL_SERVER_PRIVILEGED, (no value... pass 0)"
 /*	the daemon needs root after init (local, pop3d): the skeleton does
 /*	not drop privileges even when master.cf says unprivileged, and
@@ -96,6 +100,7 @@ struct vstream;
 #define MAIL_SERVER_HUP		6
 #define MAIL_SERVER_PRIVILEGED	7
 #define MAIL_SERVER_CONNECT	8	/* multi_server: a new connection */
+#define MAIL_SERVER_BATCH_END	9	/* dgram_server: after a batch */
 
 typedef void (*mail_server_stream_fn) (struct vstream *, const char *, char **);
 typedef void (*mail_server_dgram_fn) (const char *, size_t, const char *, char **);

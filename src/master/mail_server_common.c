@@ -180,6 +180,9 @@ void    mail_server_args(struct mail_server_ctx *ctx, const char *skeleton,
 	case MAIL_SERVER_HUP:
 	    ctx->hup_fn = va_arg(ap, mail_server_void_fn);
 	    break;
+	case MAIL_SERVER_BATCH_END:
+	    ctx->batch_end_fn = va_arg(ap, mail_server_void_fn);
+	    break;
 	case MAIL_SERVER_PRIVILEGED:
 	    (void) va_arg(ap, int);
 	    ctx->privileged = 1;

@@ -40,6 +40,7 @@ struct mail_server_ctx {
     mail_server_init_fn wakeup;
     mail_server_void_fn exit_fn;
     mail_server_void_fn hup_fn;
+    mail_server_void_fn batch_end_fn;	/* MAIL_SERVER_BATCH_END */
     mail_server_multi_fn connect_fn;	/* MAIL_SERVER_CONNECT */
     void    (*on_term) (void);		/* skeleton's SIGTERM action */
 };

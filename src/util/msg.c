@@ -17,6 +17,7 @@
 #include <sys/un.h>
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -193,6 +194,33 @@ void    msg_cleanup(void (*fn) (void))
     msg_cleanup_fn = fn;
 }
 
+/*
+ * msg_pid - the process ID for log records. getpid(2) is a system call
+ * (the C library no longer caches it); the value is kept, and forgotten
+ * in a child made by fork(2).
+ */
+
+static pid_t msg_cached_pid;
+static int msg_atfork_done;
+
+static void msg_forget_pid(void)
+{
+    msg_cached_pid = 0;
+}
+
+static long msg_pid(void)
+{
+    if (msg_cached_pid == 0) {
+	if (!msg_atfork_done) {
+	    (void) pthread_atfork((void (*) (void)) 0, (void (*) (void)) 0,
+				  msg_forget_pid);
+	    msg_atfork_done = 1;
+	}
+	msg_cached_pid = getpid();
+    }
+    return ((long) msg_cached_pid);
+}
+
 /* msg_format_record - whole record, without newline; returns length */
 
 size_t  msg_format_record(char *buf, size_t size, const char *severity,
@@ -207,7 +235,7 @@ size_t  msg_format_record(char *buf, size_t size, const char *severity,
 					     "%b %d %H:%M:%S", &tm) == 0)
 	msg_copy(stamp, sizeof(stamp), "Jan 01 00:00:00");
     n = snprintf(buf, size, "%s %s %s/%s[%ld]: %s%s", stamp, msg_host,
-		 msg_sysname, msg_prog, (long) getpid(), severity, text);
+		 msg_sysname, msg_prog, msg_pid(), severity, text);
     if (n < 0)
 	return (0);
     return ((size_t) n >= size ? size - 1 : (size_t) n);

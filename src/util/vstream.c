@@ -15,17 +15,22 @@
 /* DESCRIPTION
 /*	See vstream.h for the interface. Implementation notes:
 /*
-/*	Each system call is preceded by poll(2) for the wanted direction;
-/*	the wait is bounded by the stream timeout (one deadline per read or
-/*	write call, restarted after EINTR with the time that is left).
-/*	Sockets are read and written with MSG_DONTWAIT, so even a blocking
-/*	socket never blocks past the deadline; other descriptors are
-/*	written in chunks of at most PIPE_BUF bytes, which a pipe that
-/*	polls writable always accepts without blocking. EAGAIN simply goes
-/*	back to poll(), so non-blocking descriptors work too.
+/*	Waiting is done with poll(2) for the wanted direction, bounded by
+/*	the stream timeout (one deadline per read or write call, restarted
+/*	after EINTR with the time that is left). Sockets are read and
+/*	written with MSG_DONTWAIT, so even a blocking socket never blocks
+/*	past the deadline: a socket write is tried first and waits only
+/*	after EAGAIN; a socket read waits first (the answer to a request
+/*	is seldom there yet), except after a read that filled the whole
+/*	buffer, when more is likely waiting. Regular files (and folders
+/*	and block devices) never wait: their reads and writes do not block
+/*	on a peer. Other descriptors (pipes, terminals) wait before each
+/*	call and are written in chunks of at most PIPE_BUF bytes, which a
+/*	pipe that polls writable always accepts without blocking. EAGAIN
+/*	simply goes back to poll(), so non-blocking descriptors work too.
 /*
-/*	SIGPIPE: socket writes use MSG_NOSIGNAL. For other descriptors
-/*	SIGPIPE is blocked around write(2) and a SIGPIPE raised by that
+/*	SIGPIPE: socket writes use MSG_NOSIGNAL; regular files cannot raise
+/*	it. For other descriptors SIGPIPE is blocked around write(2) and a SIGPIPE raised by that
 /*	write is consumed before the old mask is restored, so a closed
 /*	peer turns into an EPIPE error (-1), never into a dead process.
 /*
@@ -65,6 +70,8 @@ struct vstream {
     int     werror;			/* sticky write status, 0 = fine */
     int     is_socket;			/* use send/recv */
     int     is_fifo;			/* write in PIPE_BUF chunks */
+    int     is_file;			/* regular file: never poll */
+    int     read_first;			/* last read filled the buffer */
     char   *rbuf;			/* read buffer */
     size_t  rpos;			/* next unread byte */
     size_t  rlen;			/* bytes in read buffer */
@@ -85,10 +92,12 @@ struct vstream *vstream_fdopen(int fd, int flags)
     s->timeout = 0;
     s->status = VSTREAM_OK;
     s->werror = 0;
-    s->is_socket = s->is_fifo = 0;
+    s->is_socket = s->is_fifo = s->is_file = s->read_first = 0;
     if (fstat(fd, &st) == 0) {
 	s->is_socket = S_ISSOCK(st.st_mode);
 	s->is_fifo = S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode);
+	s->is_file = S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)
+	    || S_ISBLK(st.st_mode);
     }
     /* Buffers are made at first use: many streams only read or write. */
     s->rbuf = 0;
@@ -183,8 +192,11 @@ static int vstream_fill(struct vstream *s)
     if (s->rbuf == 0)
 	s->rbuf = mymalloc(VSTREAM_BUFSIZE);
     for (;;) {
-	if ((st = vstream_wait(s, POLLIN)) != VSTREAM_OK)
+	/* Regular files never wait; a socket may be tried first. */
+	if (!s->is_file && !(s->is_socket && s->read_first)
+	    && (st = vstream_wait(s, POLLIN)) != VSTREAM_OK)
 	    return (s->status = st);
+	s->read_first = 0;
 	if (s->is_socket)
 	    n = recv(s->fd, s->rbuf, VSTREAM_BUFSIZE, MSG_DONTWAIT);
 	else
@@ -192,6 +204,7 @@ static int vstream_fill(struct vstream *s)
 	if (n > 0) {
 	    s->rpos = 0;
 	    s->rlen = (size_t) n;
+	    s->read_first = (n == VSTREAM_BUFSIZE);
 	    return (VSTREAM_OK);
 	}
 	if (n == 0)
@@ -237,19 +250,25 @@ int     vstream_flush(struct vstream *s)
     size_t  chunk;
     ssize_t n;
     int     st;
+    int     again = 0;			/* the last call said EAGAIN */
 
     if (s->werror) {
 	s->status = s->werror;
 	return (-1);
     }
     while (done < s->wlen) {
-	if ((st = vstream_wait(s, POLLOUT)) != VSTREAM_OK) {
+	/* Sockets wait only after EAGAIN; regular files never wait. */
+	if (!s->is_file && (!s->is_socket || again)
+	    && (st = vstream_wait(s, POLLOUT)) != VSTREAM_OK) {
 	    s->status = s->werror = st;
 	    break;
 	}
+	again = 0;
 	chunk = s->wlen - done;
 	if (s->is_socket) {
 	    n = send(s->fd, s->wbuf + done, chunk, MSG_DONTWAIT | MSG_NOSIGNAL);
+	} else if (s->is_file) {
+	    n = write(s->fd, s->wbuf + done, chunk);
 	} else {
 	    if (s->is_fifo && chunk > PIPE_BUF)
 		chunk = PIPE_BUF;
@@ -257,8 +276,9 @@ int     vstream_flush(struct vstream *s)
 	}
 	if (n > 0) {
 	    done += (size_t) n;
-	} else if (n < 0 && errno != EINTR && errno != EAGAIN
-		   && errno != EWOULDBLOCK) {
+	} else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+	    again = 1;
+	} else if (n < 0 && errno != EINTR) {
 	    s->status = s->werror = VSTREAM_ERROR;
 	    break;
 	}

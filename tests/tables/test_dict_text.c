@@ -312,6 +312,45 @@ static void test_static(void **state)
     vstring_free(&why);
 }
 
+static void test_unix(void **state)
+{
+    struct vstring *why = vstring_alloc(100);
+    const char *value;
+    struct dict *dict;
+
+    dict = dict_open("unix:passwd.byname", DICT_MODE_READ, 0, why);
+    assert_non_null(dict);
+    assert_int_equal(dict_lookup(dict, "root", &value), DICT_STAT_FOUND);
+    assert_true(strncmp(value, "root:*:0:0:", 11) == 0);
+    /* Keys no user name can be: not found, without asking NSS. */
+    assert_int_equal(dict_lookup(dict, "root@localhost", &value),
+		     DICT_STAT_NOTFOUND);
+    assert_int_equal(dict_lookup(dict, "ro ot", &value), DICT_STAT_NOTFOUND);
+    assert_int_equal(dict_lookup(dict, "root:x", &value), DICT_STAT_NOTFOUND);
+    assert_int_equal(dict_lookup(dict, "", &value), DICT_STAT_NOTFOUND);
+    assert_int_equal(dict_lookup(dict, "no-such-user-dromos-test", &value),
+		     DICT_STAT_NOTFOUND);
+    dict_close(&dict);
+    dict = dict_open("unix:group.byname", DICT_MODE_READ, 0, why);
+    assert_non_null(dict);
+    assert_int_equal(dict_lookup(dict, "root", &value), DICT_STAT_FOUND);
+    assert_int_equal(dict_lookup(dict, "root@localhost", &value),
+		     DICT_STAT_NOTFOUND);
+    dict_close(&dict);
+
+    /*
+     * No proxymap here (no private/proxymap below the working folder): a
+     * real question fails, "user@domain" is answered without one.
+     */
+    dict = dict_open("proxy:unix:passwd.byname", DICT_MODE_READ, 0, why);
+    assert_non_null(dict);
+    assert_int_equal(dict_lookup(dict, "root@localhost", &value),
+		     DICT_STAT_NOTFOUND);
+    assert_int_equal(dict_lookup(dict, "root", &value), DICT_STAT_ERROR);
+    dict_close(&dict);
+    vstring_free(&why);
+}
+
 static void test_open_errors(void **state)
 {
     struct vstring *why = vstring_alloc(100);
@@ -375,6 +414,7 @@ int     main(void)
 	cmocka_unit_test(test_thash_file_changed),
 	cmocka_unit_test(test_inline),
 	cmocka_unit_test(test_static),
+	cmocka_unit_test(test_unix),
 	cmocka_unit_test(test_open_errors),
 	cmocka_unit_test(test_types),
     };
