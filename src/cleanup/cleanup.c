@@ -140,6 +140,9 @@
 /*	The mail system's name in the Received: header.
 /* .IP ipc_timeout
 /*	The time limit for reading from and writing to a client.
+/* .IP queue_file_recycle_limit
+/*	When above 0, a new queue file is preferably a finished one that
+/*	qmgr left in recycle/ (renamed, checked, emptied), not a new one.
 /* .IP queue_directory
 /*	The queue; cleanup's working (and chroot) directory.
 /* .IP mail_owner

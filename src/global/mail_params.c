@@ -92,6 +92,7 @@ int     var_smtpd_forbid_bare_nl;
 long    var_ipc_timeout;
 long    var_hopcount_limit;
 long    var_queue_run_delay;
+long    var_qfile_recycle;
 long    var_min_backoff_time;
 long    var_max_backoff_time;
 long    var_local_dest_conc;
@@ -307,6 +308,9 @@ const struct mail_param mail_param_table[] = {
     STR(VAR_QUEUE_DIR, DEF_QUEUE_DIR, MAIL_PARAM_F_BUILD,
 	"The folder with the mail queue and the daemons' sockets; the chroot jail.",
 	&var_queue_dir),
+    INT(VAR_QFILE_RECYCLE, DEF_QFILE_RECYCLE, 0, 10000,
+	"How many finished queue files qmgr keeps in recycle/ (emptied when over 16 KiB; files over 1 MiB are removed) for cleanup to reuse instead of making new ones; 0: none.",
+	&var_qfile_recycle),
     TIME(VAR_QUEUE_RUN_DELAY, DEF_QUEUE_RUN_DELAY, 1, WEEK,
 	"How often qmgr scans the deferred queue.",
 	&var_queue_run_delay),

@@ -227,6 +227,10 @@ extern long var_ipc_timeout;
 #define DEF_HOPCOUNT_LIMIT	"50"
 extern long var_hopcount_limit;
 
+#define VAR_QFILE_RECYCLE	"queue_file_recycle_limit"
+#define DEF_QFILE_RECYCLE	"1000"
+extern long var_qfile_recycle;
+
 #define VAR_QUEUE_RUN_DELAY	"queue_run_delay"
 #define DEF_QUEUE_RUN_DELAY	"300s"
 extern long var_queue_run_delay;

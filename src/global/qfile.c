@@ -67,6 +67,7 @@
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/types.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -74,6 +75,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <argv.h>
@@ -82,6 +84,7 @@
 #include <vstream.h>
 #include <vstring.h>
 #include <rec.h>
+#include <mail_params.h>
 #include <qfile.h>
 
 #define QFILE_ID_MIN	15
@@ -169,6 +172,122 @@ static int qfile_rename(const char *from, const char *to)
     return (rename(from, to));
 }
 
+/*
+ * Recycling. qmgr renames a finished file to recycle/ID (its old queue ID:
+ * unique, so a rename never collides) while the folder holds fewer than
+ * queue_file_recycle_limit files (a spare over 16 KiB is emptied then);
+ * each cleanup lists the folder, keeps the first 128 names, and claims
+ * them by renaming one to its temporary name. Several
+ * cleanups share the folder, so a name may be gone when its turn comes
+ * (ENOENT: the next one); each process walks its list from its own
+ * starting point, so they seldom chase the same names, and reads the
+ * folder again when its list runs out or three names in a row were gone
+ * (twice at most for one file; an empty folder costs a read per new
+ * file).
+ */
+#define QFILE_RECYCLE_TRIES	32	/* names tried for one file */
+#define QFILE_RECYCLE_RECOUNT	8	/* full: removals between counts */
+#define QFILE_RECYCLE_STALE	3	/* misses in a row: read again */
+#define QFILE_RECYCLE_LIST	128	/* names kept from one read */
+#define QFILE_RECYCLE_KEEP	16384	/* larger: emptied by qmgr */
+
+static struct argv *qfile_spares;	/* the folder as last read */
+static size_t qfile_spare_next;		/* next index to try */
+static size_t qfile_spare_left;		/* untried names */
+
+/* qfile_read_spares - list recycle/; 0 names when it is empty or missing */
+
+static void qfile_read_spares(void)
+{
+    DIR    *dp;
+    struct dirent *de;
+    struct timeval tv;
+
+    if (qfile_spares)
+	argv_free(&qfile_spares);
+    qfile_spares = argv_alloc(16);
+    if ((dp = opendir(QFILE_RECYCLE)) != 0) {
+	while ((de = readdir(dp)) != 0
+	       && qfile_spares->argc < QFILE_RECYCLE_LIST)
+	    if (qfile_id_valid(de->d_name))
+		argv_add(qfile_spares, de->d_name, (char *) 0);
+	(void) closedir(dp);
+    }
+    qfile_spare_left = qfile_spares->argc;
+    if (qfile_spares->argc) {
+	gettimeofday(&tv, (struct timezone *) 0);
+	qfile_spare_next = ((size_t) getpid() * 7919U + (size_t) tv.tv_usec)
+	    % qfile_spares->argc;
+    }
+}
+
+/* qfile_claim - take a recycled file as tmp; -1 when none */
+
+static int qfile_claim(const char *tmp)
+{
+    struct vstring *spare;
+    struct stat st;
+    int     fd = -1;
+    int     rereads = 0;
+    int     misses = 0;
+    int     tries;
+
+    if (var_qfile_recycle <= 0)
+	return (-1);
+    spare = vstring_alloc(60);
+    for (tries = 0; tries < QFILE_RECYCLE_TRIES && fd < 0; tries++) {
+	/* A list run out, or gone stale (others took its names): again. */
+	if (qfile_spare_left == 0 || misses >= QFILE_RECYCLE_STALE) {
+	    if (rereads >= 2)
+		break;
+	    qfile_read_spares();
+	    rereads++;
+	    misses = 0;
+	    if (qfile_spare_left == 0)
+		break;
+	}
+	vstring_sprintf(spare, "%s/%s", QFILE_RECYCLE,
+			qfile_spares->argv[qfile_spare_next]);
+	qfile_spare_next = (qfile_spare_next + 1) % qfile_spares->argc;
+	qfile_spare_left--;
+	if (qfile_rename(vstring_str(spare), tmp) < 0) {
+	    if (errno != ENOENT)
+		break;				/* no folder, or worse */
+	    misses++;				/* another cleanup took it */
+	    continue;
+	}
+	if ((fd = open(tmp, O_RDWR | O_NOFOLLOW | O_CLOEXEC)) < 0
+	    || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)
+	    || st.st_nlink != 1 || st.st_uid != geteuid()
+	    || ftruncate(fd, 0) < 0) {
+	    msg_warn("%s: unusable recycled file, removed", vstring_str(spare));
+	    if (fd >= 0)
+		(void) close(fd);
+	    fd = -1;
+	    (void) unlink(tmp);
+	}
+    }
+    vstring_free(&spare);
+    return (fd);
+}
+
+/* qfile_count_spares - files in recycle/; -1 when it cannot be read */
+
+static long qfile_count_spares(void)
+{
+    DIR    *dp;
+    struct dirent *de;
+    long    n = 0;
+
+    if ((dp = opendir(QFILE_RECYCLE)) == 0)
+	return (-1);
+    while ((de = readdir(dp)) != 0)
+	if (de->d_name[0] != '.')
+	    n++;
+    (void) closedir(dp);
+    return (n);
+}
+
 /* qfile_create - make a new queue file, named by its ID */
 
 int     qfile_create(const char *queue, struct vstring *id, int *fdp,
@@ -187,6 +306,8 @@ int     qfile_create(const char *queue, struct vstring *id, int *fdp,
 	    msg_fatal("gettimeofday: %m");
 	vstring_sprintf(tmp, "%s/tmp.%ld.%ld.%ld.%u", queue, (long) getpid(),
 			(long) tv.tv_sec, (long) tv.tv_usec, counter++);
+	if (tries == 0 && (fd = qfile_claim(vstring_str(tmp))) >= 0)
+	    break;
 	if ((fd = open(vstring_str(tmp), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC,
 		       QFILE_MODE_WRITING)) >= 0 || errno != EEXIST)
 	    break;
@@ -324,6 +445,58 @@ static int qfile_remove_how(const char *queue, const char *id, int sync,
 int     qfile_remove(const char *queue, const char *id, struct vstring *why)
 {
     return (qfile_remove_how(queue, id, 1, why));
+}
+
+/* qfile_recycle - keep a finished file for reuse, or remove it */
+
+int     qfile_recycle(const char *queue, const char *id, off_t size,
+		              struct vstring *why)
+{
+    static long in_pool = -1;		/* files in recycle/, at most */
+    static int skip;			/* removals before the next count */
+    struct vstring *src;
+    struct vstring *dst;
+    int     ret;
+
+    if (var_qfile_recycle <= 0 || size > QFILE_RECYCLE_SIZE
+	|| !qfile_id_valid(id))
+	return (qfile_remove_lazy(queue, id, why));
+    /*
+     * Cleanups only take files away, so in_pool is an upper bound: count
+     * again when it reaches the limit; while the folder really is full,
+     * only every QFILE_RECYCLE_RECOUNT finished files.
+     */
+    if (skip > 0) {
+	skip--;
+	return (qfile_remove_lazy(queue, id, why));
+    }
+    if (in_pool < 0 || in_pool >= var_qfile_recycle) {
+	if ((in_pool = qfile_count_spares()) < 0
+	    || in_pool >= var_qfile_recycle) {
+	    skip = QFILE_RECYCLE_RECOUNT - 1;
+	    return (qfile_remove_lazy(queue, id, why));
+	}
+    }
+    src = vstring_alloc(100);
+    dst = vstring_alloc(60);
+    qfile_path(src, queue, id);
+    vstring_sprintf(dst, "%s/%s", QFILE_RECYCLE, id);
+    ret = qfile_rename(vstring_str(src), vstring_str(dst));
+    /*
+     * A large spare is emptied now, so the folder never holds much data.
+     * By name: a cleanup that took the file meanwhile has renamed it,
+     * and recycle/ID names no other file (IDs are unique).
+     */
+    if (ret == 0 && size > QFILE_RECYCLE_KEEP
+	&& truncate(vstring_str(dst), 0) < 0 && errno != ENOENT)
+	msg_warn("%s: empty spare: %m", vstring_str(dst));
+    vstring_free(&src);
+    vstring_free(&dst);
+    if (ret == 0) {
+	in_pool++;
+	return (0);
+    }
+    return (qfile_remove_lazy(queue, id, why));
 }
 
 int     qfile_remove_lazy(const char *queue, const char *id, struct vstring *why)

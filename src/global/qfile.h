@@ -19,7 +19,8 @@
 /*	may follow E.
 /*
 /*	Queue folders under queue_directory: incoming, active, deferred,
-/*	hold, corrupt (QFILE_* names below). Files are spread over 16
+/*	hold, corrupt, and recycle (spare files, not part of the queue)
+/*	(QFILE_* names below). Files are spread over 16
 /*	subfolders named by the last hex digit of the queue ID
 /*	(queue/X/ID), made on demand with mode 0700.
 /*
@@ -40,6 +41,11 @@
 /*	qfile_create(queue, &id, &fd, why) makes a new file in queue with
 /*	mode 0600 under a temporary name, names it by its ID (rename), and
 /*	returns 0 with the descriptor open for writing and the ID in id.
+/*	When queue_file_recycle_limit allows, it first tries to take a
+/*	finished file from recycle/ (see qfile_recycle()): renamed to the
+/*	temporary name, checked (a regular file of ours with one link),
+/*	emptied and given mode 0600, it is as good as a new one, and the
+/*	file system allocates and frees no inode for the message.
 /*	qfile_commit(fd, queue, id, why): fchmod 0700 (ready), fsync the
 /*	file, fsync its folder. Only after this may a client hear 250.
 /*	qfile_move(from, to, id, why): rename between queues, fsync the
@@ -51,6 +57,15 @@
 /*	moves and removals, after the delivery agent has made its own
 /*	result durable. At worst a message is delivered twice; it is never
 /*	lost.
+/*	qfile_recycle(queue, id, size, why): for a finished file (qmgr,
+/*	all recipients done, the descriptor closed): instead of removing
+/*	it, rename it to recycle/ID while that folder holds fewer than
+/*	queue_file_recycle_limit files, so that qfile_create() can reuse
+/*	the file instead of allocating a new one; removes it (lazily) when
+/*	recycling is off, the file is larger than QFILE_RECYCLE_SIZE, or
+/*	the folder is full. Crash-safe like
+/*	qfile_remove_lazy(): the file is either still where it was or out
+/*	of the queue.
 /*	qfile_corrupt(queue, id, reason): move to corrupt/ and log
 /*	"ID: corrupt queue file moved to corrupt: reason" (msg_warn).
 /*
@@ -84,6 +99,8 @@ struct vstream;
 #define QFILE_DEFERRED	"deferred"
 #define QFILE_HOLD	"hold"
 #define QFILE_CORRUPT	"corrupt"
+#define QFILE_RECYCLE	"recycle"
+#define QFILE_RECYCLE_SIZE	(1024 * 1024)	/* larger files are removed */
 
 #define QFILE_MODE_WRITING	0600
 #define QFILE_MODE_READY	0700
@@ -115,6 +132,7 @@ extern int qfile_move(const char *, const char *, const char *, struct vstring *
 extern int qfile_remove(const char *, const char *, struct vstring *);
 extern int qfile_move_lazy(const char *, const char *, const char *, struct vstring *);
 extern int qfile_remove_lazy(const char *, const char *, struct vstring *);
+extern int qfile_recycle(const char *, const char *, off_t, struct vstring *);
 extern void qfile_corrupt(const char *, const char *, const char *);
 extern int qfile_read_envelope(int, struct qfile_info *, struct vstring *);
 extern void qfile_info_free(struct qfile_info *);

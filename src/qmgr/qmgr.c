@@ -63,7 +63,14 @@
 /*	deferred one stays "to do". Bounce notices are not sent yet: a
 /*	bounced recipient is logged by the agent as status=bounced and
 /*	counts as done. When every recipient is done the file is removed
-/*	("ID: removed"). When some were deferred the file moves to
+/*	("ID: removed"): out of the queue, into recycle/ (up to
+/*	$queue_file_recycle_limit files of at most 1 MiB), where cleanup
+/*	takes it for a new message instead of making a new file. On a
+/*	file system that does not reuse a freed inode at once (ext4
+/*	without a journal skips inodes freed in the last minutes, scanning
+/*	past each of them), removing and making one file per message costs
+/*	more CPU the more mail went through recently; reusing files costs
+/*	a rename each way. When some were deferred the file moves to
 /*	deferred/, with its modification time set to the next attempt:
 /*	now plus the message's age since arrival, but at least
 /*	$minimal_backoff_time and at most $maximal_backoff_time (so the
@@ -93,6 +100,9 @@
 /* CONFIGURATION PARAMETERS
 /* .IP queue_run_delay
 /*	How often deferred/ (and incoming/) are scanned.
+/* .IP queue_file_recycle_limit
+/*	How many finished queue files wait in recycle/ for reuse (0:
+/*	none; every finished file is removed).
 /* .IP minimal_backoff_time
 /*	The shortest time a deferred message waits.
 /* .IP maximal_backoff_time
@@ -115,6 +125,7 @@
 /*	$queue_directory/active, mail qmgr is working on.
 /*	$queue_directory/deferred, mail waiting for another attempt.
 /*	$queue_directory/corrupt, damaged queue files.
+/*	$queue_directory/recycle, finished files kept for reuse.
 /*	$queue_directory/private/qmgr, the trigger socket.
 /*	$queue_directory/private/local, the local delivery agent.
 /* SEE ALSO

@@ -250,7 +250,11 @@ void    qmgr_message_done_if_idle(struct qmgr_message *msg)
 	    vstring_free(&path);
 	}
     } else {
-	if (qfile_remove_lazy(QFILE_ACTIVE, msg->id, why) < 0)
+	/* Closed first: a recycled file may be reused at once. */
+	(void) close(msg->fd);
+	msg->fd = -1;
+	if (qfile_recycle(QFILE_ACTIVE, msg->id, msg->info.content_offset
+			  + msg->info.content_size, why) < 0)
 	    msg_warn("%s: remove: %s", msg->id, vstring_str(why));
 	else
 	    msg_info("%s: removed", msg->id);

@@ -10,7 +10,10 @@
 /*	temporary name left), commit (the ready bit), read back with
 /*	qfile_read_envelope(), the content through qfile_content_read();
 /*	a recipient state update that survives reopening the file; move,
-/*	remove and corrupt; header_size edge cases; and a table of corrupt
+/*	remove and corrupt; recycling (a finished file reused by the next
+/*	create, a full folder, too large, off, and a spare that is a symbolic
+/*	link or a hard-linked file, which is dropped, never followed);
+/*	header_size edge cases; and a table of corrupt
 /*	files, each rejected with its expected reason, plus the valid file
 /*	truncated at every byte offset.
 /*
@@ -35,6 +38,7 @@
 #include <vstream.h>
 #include <vstring.h>
 #include <rec.h>
+#include <mail_params.h>
 #include <qfile.h>
 #include "testqueue.h"
 
@@ -248,6 +252,178 @@ static void test_corrupt_moves(void **state)
     assert_int_equal(stat(vstring_str(path), &st), -1);
     /* A missing file: a warning, no crash. */
     qfile_corrupt(QFILE_DEFERRED, vstring_str(id), "again");
+    vstring_free(&id);
+    vstring_free(&why);
+    vstring_free(&path);
+}
+
+/* count_prefix - names in a folder that start with prefix ("": all) */
+
+static int count_prefix(const char *dir, const char *prefix)
+{
+    DIR    *dp = opendir(dir);
+    struct dirent *de;
+    int     n = 0;
+
+    assert_non_null(dp);
+    while ((de = readdir(dp)) != 0)
+	if (de->d_name[0] != '.'
+	    && strncmp(de->d_name, prefix, strlen(prefix)) == 0)
+	    n++;
+    closedir(dp);
+    return (n);
+}
+
+static int count_files(const char *dir)
+{
+    return (count_prefix(dir, ""));
+}
+
+/* activate - a message through incoming/ into active/; its ID and inode */
+
+static ino_t activate(const char *data, struct vstring *id)
+{
+    struct vstring *why = vstring_alloc(10);
+    struct stat st;
+    int     fd;
+
+    assert_int_equal(qfile_create(QFILE_INCOMING, id, &fd, why), 0);
+    assert_int_equal(write(fd, data, strlen(data)), (ssize_t) strlen(data));
+    assert_int_equal(qfile_commit(fd, QFILE_INCOMING, vstring_str(id), why), 0);
+    assert_int_equal(fstat(fd, &st), 0);
+    close(fd);
+    assert_int_equal(qfile_move_lazy(QFILE_INCOMING, QFILE_ACTIVE,
+				     vstring_str(id), why), 0);
+    vstring_free(&why);
+    return (st.st_ino);
+}
+
+/* done - qfile_recycle() a file in active/; it has left active/ */
+
+static void done(struct vstring *id, off_t size)
+{
+    struct vstring *why = vstring_alloc(10);
+    struct vstring *path = vstring_alloc(10);
+    struct stat st;
+
+    assert_int_equal(qfile_recycle(QFILE_ACTIVE, vstring_str(id), size, why),
+		     0);
+    assert_int_equal(stat(qfile_path(path, QFILE_ACTIVE, vstring_str(id)),
+			  &st), -1);
+    vstring_free(&why);
+    vstring_free(&path);
+}
+
+/* finish - activate() and done() */
+
+static ino_t finish(const char *data, off_t size)
+{
+    struct vstring *id = vstring_alloc(10);
+    ino_t   ino = activate(data, id);
+
+    done(id, size);
+    vstring_free(&id);
+    return (ino);
+}
+
+static void make_subdirs(const char *queue)
+{
+    char    path[64];
+    const char *hex = "0123456789ABCDEF";
+    int     i;
+
+    for (i = 0; i < 16; i++) {
+	snprintf(path, sizeof(path), "%s/%c", queue, hex[i]);
+	(void) mkdir(path, 0700);
+    }
+}
+
+static void test_recycle(void **state)
+{
+    struct vstring *id = vstring_alloc(10);
+    struct vstring *why = vstring_alloc(10);
+    struct vstring *path = vstring_alloc(10);
+    char    ino_hex[32];
+    struct stat st;
+    ino_t   ino;
+    int     fd;
+
+    make_subdirs(QFILE_ACTIVE);
+    var_qfile_recycle = 4;
+
+    /* A finished file goes to recycle/, and the next create takes it. */
+    ino = finish("old message content", 100);
+    assert_int_equal(count_files(QFILE_RECYCLE), 1);
+    assert_int_equal(qfile_create(QFILE_INCOMING, id, &fd, why), 0);
+    assert_int_equal(count_files(QFILE_RECYCLE), 0);
+    assert_int_equal(fstat(fd, &st), 0);
+    assert_int_equal(st.st_ino, ino);		/* the same file ... */
+    assert_int_equal(st.st_size, 0);		/* ... emptied */
+    assert_int_equal(st.st_mode & 07777, QFILE_MODE_WRITING);
+    assert_int_equal(st.st_nlink, 1);
+    snprintf(ino_hex, sizeof(ino_hex), "%lX", (unsigned long) ino);
+    assert_string_equal(vstring_str(id) + 14, ino_hex);
+    assert_int_equal(stat(qfile_path(path, QFILE_INCOMING, vstring_str(id)),
+			  &st), 0);
+    assert_int_equal(count_prefix(QFILE_INCOMING, "tmp."), 0);
+    assert_int_equal(qfile_remove(QFILE_INCOMING, vstring_str(id), why), 0);
+    close(fd);
+
+    /* A full folder: the finished file is removed instead. */
+    {
+	struct vstring *ids[5];
+	int     i;
+
+	for (i = 0; i < 5; i++) {
+	    ids[i] = vstring_alloc(10);
+	    (void) activate("x", ids[i]);
+	}
+	for (i = 0; i < 5; i++) {
+	    done(ids[i], 100);
+	    assert_int_equal(count_files(QFILE_RECYCLE), i < 4 ? i + 1 : 4);
+	    vstring_free(&ids[i]);
+	}
+    }
+
+    /* Too large, or recycling off: removed. */
+    while (count_files(QFILE_RECYCLE) > 0) {
+	assert_int_equal(qfile_create(QFILE_INCOMING, id, &fd, why), 0);
+	close(fd);
+	assert_int_equal(qfile_remove(QFILE_INCOMING, vstring_str(id), why), 0);
+    }
+    (void) finish("big", QFILE_RECYCLE_SIZE + 1);
+    assert_int_equal(count_files(QFILE_RECYCLE), 0);
+    var_qfile_recycle = 0;
+    (void) finish("off", 100);
+    assert_int_equal(count_files(QFILE_RECYCLE), 0);
+
+    /*
+     * Something else in a slot (a link to another file, a second hard
+     * link): not used, removed with a warning; the new file is new.
+     */
+    var_qfile_recycle = 1;
+    fd = open("victim", O_WRONLY | O_CREAT, 0600);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, "keep", 4), 4);
+    close(fd);
+    assert_int_equal(symlink("../victim", QFILE_RECYCLE "/06B0A52EB12A86A72307"),
+		     0);
+    assert_int_equal(qfile_create(QFILE_INCOMING, id, &fd, why), 0);
+    close(fd);
+    assert_int_equal(stat("victim", &st), 0);
+    assert_int_equal(st.st_size, 4);
+    assert_int_equal(count_files(QFILE_RECYCLE), 0);
+    assert_int_equal(qfile_remove(QFILE_INCOMING, vstring_str(id), why), 0);
+    assert_int_equal(link("victim", QFILE_RECYCLE "/06B0A52EB12A86A72308"), 0);
+    assert_int_equal(qfile_create(QFILE_INCOMING, id, &fd, why), 0);
+    close(fd);
+    assert_int_equal(stat("victim", &st), 0);
+    assert_int_equal(st.st_size, 4);
+    assert_int_equal(st.st_nlink, 1);
+    assert_int_equal(qfile_remove(QFILE_INCOMING, vstring_str(id), why), 0);
+    assert_int_equal(unlink("victim"), 0);
+    var_qfile_recycle = 0;
+
     vstring_free(&id);
     vstring_free(&why);
     vstring_free(&path);
@@ -497,6 +673,7 @@ int     main(void)
 	cmocka_unit_test(test_create_commit_read),
 	cmocka_unit_test(test_rcpt_state_survives_reopen),
 	cmocka_unit_test(test_corrupt_moves),
+	cmocka_unit_test(test_recycle),
 	cmocka_unit_test(test_truncated_everywhere),
 	cmocka_unit_test(test_corrupt_table),
 	cmocka_unit_test(test_too_long_record),

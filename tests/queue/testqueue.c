@@ -121,7 +121,7 @@ int     tq_dir_setup(void **state)
 {
     static const char *queues[] = {
 	QFILE_INCOMING, QFILE_ACTIVE, QFILE_DEFERRED, QFILE_HOLD,
-	QFILE_CORRUPT, 0,
+	QFILE_CORRUPT, QFILE_RECYCLE, 0,
     };
     const char **cpp;
 
