@@ -21,7 +21,10 @@
 /*	and rec(3)): on connect cleanup sends {protocol = "cleanup",
 /*	version = 1}. Then, for each message (one connection may carry
 /*	many), the client sends {request = "message", flags = F};
-/*	cleanup creates the file incoming/X/ID with mode 0600 and answers
+/*	cleanup creates the file incoming/X/ID with mode 0600 (it has the
+/*	file ready beforehand: a new or recycled one, made at start and
+/*	after each message under a temporary name in recycle/; see
+/*	qfile(3h)) and answers
 /*	{status = 0, queue_id = ID} (or a non-zero status when the file
 /*	cannot be made). The file starts with the records V (magic text)
 /*	and T (arrival time). The client then sends the records
@@ -90,9 +93,12 @@
 /*	fsync or commit error is CLEANUP_STAT_WRITE. In all these cases
 /*	the file is removed and the client hears the status.
 /*
-/*	Durability: when all is well cleanup writes the last records,
-/*	sets the file's ready bit (mode 0700), fsyncs the file and its
-/*	folder, and only then answers {status = 0, reason = "",
+/*	Durability: right after it has told the client the queue ID,
+/*	while the client collects the content, cleanup fsyncs the file's
+/*	folder (the name is durable from then on). When all is well it
+/*	writes the last records, sets the file's ready bit (mode 0700),
+/*	fsyncs the file (and the folder again when the early fsync
+/*	failed), and only then answers {status = 0, reason = "",
 /*	queue_id = ID}: the client may say 250 now. Then it sends one
 /*	datagram "I" to qmgr on private/qmgr; qmgr also scans incoming/
 /*	periodically, so a lost datagram only delays delivery.
@@ -236,6 +242,8 @@ static int cleanup_one(struct cleanup_state *state)
 	cleanup_out_discard(state);
 	return (-1);
     }
+    /* While the client collects the content: the name, durable. */
+    cleanup_out_sync_name(state);
 
     /*
      * The records; then the answer.
@@ -278,6 +286,7 @@ static int cleanup_one(struct cleanup_state *state)
 		 "queued", STR(state->queue_id));
     if (!state->act_discard && !state->act_hold)
 	cleanup_notify_qmgr(STR(state->queue_id));
+    cleanup_out_prepare();			/* the next file, off the clock */
     return (0);
 }
 
@@ -309,6 +318,14 @@ static void cleanup_pre_init(const char *service, char **argv)
 static void cleanup_post_init(const char *service, char **argv)
 {
     cleanup_notify_init();
+    cleanup_out_prepare();
+}
+
+/* cleanup_exit - the prepared queue file goes back */
+
+static void cleanup_exit(void)
+{
+    cleanup_out_unprepare();
 }
 
 int     main(int argc, char **argv)
@@ -316,5 +333,6 @@ int     main(int argc, char **argv)
     single_server_main(argc, argv, cleanup_service,
 		       MAIL_SERVER_PRE_INIT, cleanup_pre_init,
 		       MAIL_SERVER_POST_INIT, cleanup_post_init,
+		       MAIL_SERVER_EXIT, cleanup_exit,
 		       MAIL_SERVER_END);
 }

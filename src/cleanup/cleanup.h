@@ -112,6 +112,7 @@ struct cleanup_state {
     struct vstream *client;		/* the client connection */
     struct vstring *queue_id;		/* of the file being written */
     int     fd;				/* queue file descriptor, or -1 */
+    int     name_synced;		/* its folder was fsynced */
     struct vstream *dst;		/* queue file stream, or NULL */
     int     status;			/* CLEANUP_STAT_* so far */
     struct vstring *reason;		/* text for the client */
@@ -160,6 +161,9 @@ extern void cleanup_unexpected(struct cleanup_state *, int);
   * Queue file output (cleanup_out.c).
   */
 extern int cleanup_out_open(struct cleanup_state *);
+extern void cleanup_out_prepare(void);
+extern void cleanup_out_unprepare(void);
+extern void cleanup_out_sync_name(struct cleanup_state *);
 extern void cleanup_out_rec(struct cleanup_state *, int, const char *, size_t);
 extern void cleanup_out_string(struct cleanup_state *, int, const char *);
 extern void cleanup_out_content(void *, const char *, size_t);

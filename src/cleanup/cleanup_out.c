@@ -45,6 +45,7 @@
 #include <vstring.h>
 
 #include <cleanup_clnt.h>
+#include <mail_params.h>
 #include <qfile.h>
 #include <rec.h>
 
@@ -66,12 +67,54 @@ static void cleanup_out_error(struct cleanup_state *state, const char *what)
     vstring_strcpy(state->reason, "queue file write error");
 }
 
+ /*
+  * The next queue file, made ready while no client waits (after a message,
+  * and at start): taking and emptying a recycled file is then not in the
+  * time between a client's RCPT and DATA.
+  */
+static struct qfile_prep cleanup_prep = {.fd = -1};
+
+/* cleanup_out_prepare - have the next queue file ready */
+
+void    cleanup_out_prepare(void)
+{
+    struct vstring *why;
+
+    if (cleanup_prep.fd >= 0)
+	return;
+    why = vstring_alloc(100);
+    if (qfile_prepare(QFILE_INCOMING, var_qfile_recycle > 0 ? QFILE_RECYCLE :
+		      QFILE_INCOMING, &cleanup_prep, why) < 0)
+	msg_warn("cannot prepare a queue file in %s: %s", QFILE_INCOMING,
+		 vstring_str(why));
+    vstring_free(&why);
+}
+
+/* cleanup_out_unprepare - before exit: give the prepared file back */
+
+void    cleanup_out_unprepare(void)
+{
+    qfile_unprepare(&cleanup_prep);
+}
+
+/* cleanup_out_sync_name - make the new file's name durable early */
+
+void    cleanup_out_sync_name(struct cleanup_state *state)
+{
+    state->name_synced = (qfile_sync_name(QFILE_INCOMING, STR(state->queue_id),
+					   state->why) == 0);
+}
+
 /* cleanup_out_open - create the queue file, write V and T */
 
 int     cleanup_out_open(struct cleanup_state *state)
 {
-    if (qfile_create(QFILE_INCOMING, state->queue_id, &state->fd,
-		     state->why) < 0) {
+    /* The prepared file, or (none, or it was removed meanwhile) a new one. */
+    if ((cleanup_prep.fd < 0
+	 || qfile_name(&cleanup_prep, QFILE_INCOMING, state->queue_id,
+		       &state->fd, state->why) < 0)
+	&& qfile_create(QFILE_INCOMING, state->queue_id, &state->fd,
+			state->why) < 0) {
 	msg_warn("cannot create a queue file in %s: %s",
 		 QFILE_INCOMING, STR(state->why));
 	state->status |= CLEANUP_STAT_WRITE;
@@ -171,8 +214,10 @@ int     cleanup_out_finish(struct cleanup_state *state)
 	cleanup_out_error(state, "flush");
 	return (state->status);
     }
-    if (qfile_commit(state->fd, QFILE_INCOMING, STR(state->queue_id),
-		     state->why) < 0) {
+    if ((state->name_synced ?
+	 qfile_commit_data(state->fd, STR(state->queue_id), state->why) :
+	 qfile_commit(state->fd, QFILE_INCOMING, STR(state->queue_id),
+		      state->why)) < 0) {
 	msg_warn("%s: cannot commit the queue file: %s",
 		 STR(state->queue_id), STR(state->why));
 	state->status |= CLEANUP_STAT_WRITE;

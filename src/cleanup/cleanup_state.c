@@ -56,6 +56,7 @@ void    cleanup_state_reset(struct cleanup_state *state)
     vstring_reset(state->out);
     vstring_reset(state->why);
     state->fd = -1;
+    state->name_synced = 0;
     state->dst = 0;
     state->status = CLEANUP_STAT_OK;
     memset(&state->arrival, 0, sizeof(state->arrival));

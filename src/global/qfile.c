@@ -288,72 +288,153 @@ static long qfile_count_spares(void)
     return (n);
 }
 
+/* qfile_prepare - a new or recycled file, empty, under a temporary name */
+
+int     qfile_prepare(const char *queue, const char *where,
+		              struct qfile_prep *prep, struct vstring *why)
+{
+    static unsigned counter;
+    struct timeval tv;
+    int     recycled = 0;
+    int     tries;
+
+    prep->fd = -1;
+    if (prep->tmp == 0)
+	prep->tmp = vstring_alloc(100);
+    /* The temporary name is in where, or in queue when where is missing. */
+    for (tries = 0; tries < 10; tries++) {
+	if (gettimeofday(&tv, (struct timezone *) 0) < 0)
+	    msg_fatal("gettimeofday: %m");
+	vstring_sprintf(prep->tmp, "%s/tmp.%ld.%ld.%ld.%u",
+			tries < 9 ? where : queue, (long) getpid(),
+			(long) tv.tv_sec, (long) tv.tv_usec, counter++);
+	if (tries == 0 && (prep->fd = qfile_claim(vstring_str(prep->tmp))) >= 0) {
+	    recycled = 1;
+	    break;
+	}
+	if ((prep->fd = open(vstring_str(prep->tmp), O_RDWR | O_CREAT | O_EXCL
+			     | O_CLOEXEC, QFILE_MODE_WRITING)) >= 0)
+	    break;
+	if (errno == ENOENT && tries < 9 && strcmp(where, queue) != 0)
+	    tries = 8;				/* no such folder: queue then */
+	else if (errno != EEXIST)
+	    break;
+    }
+    if (prep->fd < 0) {
+	vstring_sprintf(why, "create %s: %s", vstring_str(prep->tmp),
+			strerror(errno));
+	return (-1);
+    }
+
+    /*
+     * A recycled file is emptied and unready for good before it gets a
+     * queue name: after a crash no old message may come back under it.
+     */
+    if (fchmod(prep->fd, QFILE_MODE_WRITING) < 0
+	|| fstat(prep->fd, &prep->st) < 0
+	|| (recycled && fsync(prep->fd) < 0)) {
+	vstring_sprintf(why, "fchmod/fstat/fsync %s: %s",
+			vstring_str(prep->tmp), strerror(errno));
+	qfile_unprepare(prep);
+	return (-1);
+    }
+    return (0);
+}
+
+/* qfile_unprepare - give a prepared file back, or remove it */
+
+void    qfile_unprepare(struct qfile_prep *prep)
+{
+    struct vstring *spare;
+    struct timeval tv;
+
+    if (prep->fd < 0)
+	return;
+    (void) close(prep->fd);
+    prep->fd = -1;
+    if (var_qfile_recycle > 0) {
+	/* A spare's name is a queue ID: the time and its inode, unique. */
+	gettimeofday(&tv, (struct timezone *) 0);
+	spare = vstring_alloc(60);
+	vstring_sprintf(spare, "%s/%09lX%05lX%lX", QFILE_RECYCLE,
+			(unsigned long) tv.tv_sec & 0xFFFFFFFFFUL,
+			(unsigned long) tv.tv_usec,
+			(unsigned long) prep->st.st_ino);
+	if (qfile_rename(vstring_str(prep->tmp), vstring_str(spare)) == 0) {
+	    vstring_free(&spare);
+	    return;
+	}
+	vstring_free(&spare);
+    }
+    (void) unlink(vstring_str(prep->tmp));
+}
+
+/* qfile_name - give a prepared file its queue name */
+
+int     qfile_name(struct qfile_prep *prep, const char *queue,
+		           struct vstring *id, int *fdp, struct vstring *why)
+{
+    struct vstring *path = vstring_alloc(100);
+    struct timeval tv;
+
+    if (gettimeofday(&tv, (struct timezone *) 0) < 0)
+	msg_fatal("gettimeofday: %m");
+    vstring_sprintf(id, "%09lX%05lX%lX", (unsigned long) tv.tv_sec & 0xFFFFFFFFFUL,
+		    (unsigned long) tv.tv_usec, (unsigned long) prep->st.st_ino);
+    if (qfile_subdir(queue, vstring_str(id), why) < 0)
+	goto fail;
+    qfile_path(path, queue, vstring_str(id));
+    if (qfile_rename(vstring_str(prep->tmp), vstring_str(path)) < 0) {
+	vstring_sprintf(why, "rename %s to %s: %s", vstring_str(prep->tmp),
+			vstring_str(path), strerror(errno));
+	goto fail;
+    }
+    *fdp = prep->fd;
+    prep->fd = -1;
+    vstring_free(&path);
+    return (0);
+
+fail:
+    (void) unlink(vstring_str(prep->tmp));
+    (void) close(prep->fd);
+    prep->fd = -1;
+    vstring_free(&path);
+    return (-1);
+}
+
 /* qfile_create - make a new queue file, named by its ID */
 
 int     qfile_create(const char *queue, struct vstring *id, int *fdp,
 		             struct vstring *why)
 {
-    static unsigned counter;
-    struct vstring *tmp = vstring_alloc(100);
-    struct vstring *path = vstring_alloc(100);
-    struct timeval tv;
-    struct stat st;
-    int     fd = -1;
-    int     tries;
+    struct qfile_prep prep;
+    int     ret;
 
-    for (tries = 0; tries < 10; tries++) {
-	if (gettimeofday(&tv, (struct timezone *) 0) < 0)
-	    msg_fatal("gettimeofday: %m");
-	vstring_sprintf(tmp, "%s/tmp.%ld.%ld.%ld.%u", queue, (long) getpid(),
-			(long) tv.tv_sec, (long) tv.tv_usec, counter++);
-	if (tries == 0 && (fd = qfile_claim(vstring_str(tmp))) >= 0)
-	    break;
-	if ((fd = open(vstring_str(tmp), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC,
-		       QFILE_MODE_WRITING)) >= 0 || errno != EEXIST)
-	    break;
-    }
-    if (fd < 0) {
-	vstring_sprintf(why, "create %s: %s", vstring_str(tmp), strerror(errno));
-	goto fail;
-    }
-    if (fchmod(fd, QFILE_MODE_WRITING) < 0 || fstat(fd, &st) < 0) {
-	vstring_sprintf(why, "fchmod/fstat %s: %s", vstring_str(tmp),
-			strerror(errno));
-	goto fail_unlink;
-    }
-    vstring_sprintf(id, "%09lX%05lX%lX", (unsigned long) tv.tv_sec & 0xFFFFFFFFFUL,
-		    (unsigned long) tv.tv_usec, (unsigned long) st.st_ino);
-    if (qfile_subdir(queue, vstring_str(id), why) < 0)
-	goto fail_unlink;
-    qfile_path(path, queue, vstring_str(id));
-    if (qfile_rename(vstring_str(tmp), vstring_str(path)) < 0) {
-	vstring_sprintf(why, "rename %s to %s: %s", vstring_str(tmp),
-			vstring_str(path), strerror(errno));
-	goto fail_unlink;
-    }
-    *fdp = fd;
-    vstring_free(&tmp);
-    vstring_free(&path);
-    return (0);
-
-fail_unlink:
-    (void) unlink(vstring_str(tmp));
-    (void) close(fd);
-fail:
-    vstring_free(&tmp);
-    vstring_free(&path);
-    return (-1);
+    memset(&prep, 0, sizeof(prep));
+    if ((ret = qfile_prepare(queue, queue, &prep, why)) == 0)
+	ret = qfile_name(&prep, queue, id, fdp, why);
+    vstring_free(&prep.tmp);
+    return (ret);
 }
 
-/* qfile_commit - set the ready bit, make the file and its name durable */
+/* qfile_sync_name - make the file's name durable (fsync its folder) */
 
-int     qfile_commit(int fd, const char *queue, const char *id,
-		             struct vstring *why)
+int     qfile_sync_name(const char *queue, const char *id, struct vstring *why)
 {
-    struct vstring *dir;
+    struct vstring *dir = vstring_alloc(100);
     size_t  len = strlen(id);
     int     ret;
 
+    vstring_sprintf(dir, "%s/%c", queue, len ? id[len - 1] : '0');
+    ret = qfile_fsync_dir(vstring_str(dir), why);
+    vstring_free(&dir);
+    return (ret);
+}
+
+/* qfile_commit_data - set the ready bit, make the file durable */
+
+int     qfile_commit_data(int fd, const char *id, struct vstring *why)
+{
     if (fchmod(fd, QFILE_MODE_READY) < 0) {
 	vstring_sprintf(why, "%s: fchmod: %s", id, strerror(errno));
 	return (-1);
@@ -362,11 +443,17 @@ int     qfile_commit(int fd, const char *queue, const char *id,
 	vstring_sprintf(why, "%s: fsync: %s", id, strerror(errno));
 	return (-1);
     }
-    dir = vstring_alloc(100);
-    vstring_sprintf(dir, "%s/%c", queue, len ? id[len - 1] : '0');
-    ret = qfile_fsync_dir(vstring_str(dir), why);
-    vstring_free(&dir);
-    return (ret);
+    return (0);
+}
+
+/* qfile_commit - set the ready bit, make the file and its name durable */
+
+int     qfile_commit(int fd, const char *queue, const char *id,
+		             struct vstring *why)
+{
+    if (qfile_commit_data(fd, id, why) < 0)
+	return (-1);
+    return (qfile_sync_name(queue, id, why));
 }
 
 /* qfile_move - rename between queues */

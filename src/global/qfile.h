@@ -46,8 +46,24 @@
 /*	temporary name, checked (a regular file of ours with one link),
 /*	emptied and given mode 0600, it is as good as a new one, and the
 /*	file system allocates and frees no inode for the message.
+/*	qfile_prepare(queue, where, &prep, why) does the first half of
+/*	qfile_create() ahead of time: a new or recycled file, empty, mode
+/*	0600, under a temporary name in the folder where (cleanup uses
+/*	recycle/, so that a file waiting there for its message is not in a
+/*	queue folder; queue when where does not exist) (a recycled one is
+/*	also fsynced, so that
+/*	no old message can come back under a new name after a crash); prep
+/*	holds its descriptor, stat and name (prep.tmp is allocated on first
+/*	use; zero the structure first). qfile_name(&prep, queue, &id, &fd,
+/*	why) names it by its ID (the time now and the inode) and hands the
+/*	descriptor over; on failure the file is gone. qfile_unprepare(&prep)
+/*	gives a prepared file back to recycle/ (or removes it).
 /*	qfile_commit(fd, queue, id, why): fchmod 0700 (ready), fsync the
 /*	file, fsync its folder. Only after this may a client hear 250.
+/*	It is qfile_commit_data(fd, id, why) (fchmod and fsync of the
+/*	file) and qfile_sync_name(queue, id, why) (fsync of queue/X); a
+/*	writer that made the name durable earlier, while it waited for the
+/*	content, needs only the first at the end.
 /*	qfile_move(from, to, id, why): rename between queues, fsync the
 /*	target folder (and create its subfolder when needed).
 /*	qfile_remove(queue, id, why): unlink and fsync the folder.
@@ -89,6 +105,7 @@
 /*	Return values and why.
 /*--*/
 #include <sys/types.h>
+#include <sys/stat.h>
 #include <stddef.h>
 
 struct vstring;
@@ -127,6 +144,19 @@ struct qfile_info {
 extern const char *qfile_path(struct vstring *, const char *, const char *);
 extern int qfile_id_valid(const char *);
 extern int qfile_create(const char *, struct vstring *, int *, struct vstring *);
+
+struct qfile_prep {
+    int     fd;				/* -1: none */
+    struct stat st;
+    struct vstring *tmp;		/* its temporary name */
+};
+extern int qfile_prepare(const char *, const char *, struct qfile_prep *,
+			         struct vstring *);
+extern int qfile_name(struct qfile_prep *, const char *, struct vstring *,
+		              int *, struct vstring *);
+extern void qfile_unprepare(struct qfile_prep *);
+extern int qfile_sync_name(const char *, const char *, struct vstring *);
+extern int qfile_commit_data(int, const char *, struct vstring *);
 extern int qfile_commit(int, const char *, const char *, struct vstring *);
 extern int qfile_move(const char *, const char *, const char *, struct vstring *);
 extern int qfile_remove(const char *, const char *, struct vstring *);

@@ -14,8 +14,9 @@
 /* DESCRIPTION
 /*	qmgr_scan_recover() runs once at start: every file in active/
 /*	goes back to incoming/ (the previous qmgr died while working on
-/*	it), and temporary files (incoming/tmp.*) that a crashed cleanup
-/*	left and that are older than QMGR_ABANDON_AGE are removed.
+/*	it), and temporary files (incoming/tmp.*, recycle/tmp.*) that a
+/*	crashed cleanup left and that are older than QMGR_ABANDON_AGE are
+/*	removed.
 /*
 /*	qmgr_scan_request() asks for a scan of incoming/ and/or deferred/
 /*	(QMGR_SCAN_INCOMING, QMGR_SCAN_DEFERRED). Requests are merged and
@@ -51,7 +52,7 @@
 static int qmgr_scan_pending;		/* QMGR_SCAN_* bits */
 static int qmgr_catchup_armed;		/* catch-up scan requested */
 
-static void qmgr_scan_tmp(void);
+static void qmgr_scan_tmp(const char *);
 
 static const char qmgr_hex[] = "0123456789ABCDEF";
 
@@ -104,7 +105,8 @@ static int qmgr_scan_back(const char *dir, const char *name, void *context)
 void    qmgr_scan_recover(void)
 {
     (void) qmgr_scan_dir(QFILE_ACTIVE, qmgr_scan_back, (void *) 0);
-    qmgr_scan_tmp();
+    qmgr_scan_tmp(QFILE_INCOMING);
+    qmgr_scan_tmp(QFILE_RECYCLE);
 }
 
 /* qmgr_scan_entry - stat one folder entry; QMGR_SCAN_STOP at the limit */
@@ -217,7 +219,7 @@ void    qmgr_scan_one(const char *id)
 
 /* qmgr_scan_tmp - remove temporary names that a crashed cleanup left */
 
-static void qmgr_scan_tmp(void)
+static void qmgr_scan_tmp(const char *folder)
 {
     struct vstring *path = vstring_alloc(100);
     struct dirent *dp;
@@ -225,15 +227,16 @@ static void qmgr_scan_tmp(void)
     DIR    *dirp;
     time_t  now = time((time_t *) 0);
 
-    if ((dirp = opendir(QFILE_INCOMING)) == 0) {
-	msg_warn("open folder %s: %m", QFILE_INCOMING);
+    if ((dirp = opendir(folder)) == 0) {
+	if (errno != ENOENT || strcmp(folder, QFILE_RECYCLE) != 0)
+	    msg_warn("open folder %s: %m", folder);
 	vstring_free(&path);
 	return;
     }
     while ((dp = readdir(dirp)) != 0) {
 	if (strncmp(dp->d_name, "tmp.", 4) != 0)
 	    continue;
-	vstring_sprintf(path, "%s/%s", QFILE_INCOMING, dp->d_name);
+	vstring_sprintf(path, "%s/%s", folder, dp->d_name);
 	if (lstat(vstring_str(path), &st) == 0 && S_ISREG(st.st_mode)
 	    && st.st_mtime < now - QMGR_ABANDON_AGE) {
 	    if (unlink(vstring_str(path)) < 0 && errno != ENOENT)

@@ -41,7 +41,7 @@ DESCRIPTION
     (created for the run and removed afterwards; a benchuser left by an
     earlier, killed run, recognised by its home under /tmp/mailbench-*,
     is replaced; any other existing benchuser makes mailbench stop)
-    with home_mailbox = Maildir/, fsync on (both systems always fsync
+    with home_mailbox = Maildir.postfix/ and Maildir.dromos/, fsync on (both systems always fsync
     the queue file before "250" and the Maildir file before a delivery
     counts), maillog_file written by the system's own log daemon, no
     aliases, no biff, everything else left at its default (Postfix:
@@ -70,7 +70,7 @@ DESCRIPTION
     accepted/s  COUNT / wall time of smtp-source (start to exit: every
                 message got its 250).
     delivered/s COUNT / time from the start of smtp-source until the
-                COUNT-th file is in ~benchuser/Maildir/new (counted by
+                COUNT-th file is in the system's ~benchuser/Maildir.*/new (counted by
                 polling the folder every 5 ms).
     CPU ms/msg  the CPU time (user + system) that all processes of the
                 mail system spent during the run, divided by COUNT.
@@ -125,6 +125,21 @@ DESCRIPTION
     smtpd, cleanup, qmgr, local not installed yet) the dromos columns
     stay empty ("-"; "not yet measured" in the --html table), the
     reason is printed, and Postfix is still measured.
+
+    Keeping the two systems apart on disk. On a file system that skips
+    recently freed inodes when it allocates one (ext4 without a journal,
+    as here: inodes freed in the last minute or more are passed over, one
+    by one), a system that deletes many files slows down every file
+    creation in the same block group for a while. Both systems run on
+    one machine here, which a real mail host never does, so neither
+    should pay for the other's deletions (nor for the harness's):
+    each system delivers to a Maildir of its own in benchuser's home
+    (Maildir.postfix/, Maildir.dromos/), the home is marked with
+    chattr +T so that ext4 places each Maildir in a block group of its
+    own, and between runs the delivered files are set aside, not deleted
+    (new/ is renamed to delivered.N and made again). Everything goes at
+    the end, with the temporary directories. A system's own deletions
+    (queue files) still cost it what they cost on its own machine.
 
     Cleanup: both instances are stopped (postfix -c DIR stop; dromos
     stop) and every process of their trees that is still there is
@@ -460,7 +475,15 @@ class BenchUser:
         os.makedirs(self.home, exist_ok=True)
         os.chown(self.home, self.uid, self.gid)
         os.chmod(self.home, 0o700)
-        self.maildir = os.path.join(self.home, 'Maildir')
+        # Each system's Maildir in a block group of its own (see above).
+        if run(['chattr', '+T', self.home], check=False).returncode != 0:
+            note('chattr +T %s failed: the Maildirs may share block groups',
+                 self.home)
+        self.use('Maildir/')
+
+    def use(self, mailbox):
+        """Count and set aside in ~/mailbox (a system's home_mailbox)."""
+        self.maildir = os.path.join(self.home, mailbox.rstrip('/'))
         self.new = os.path.join(self.maildir, 'new')
 
     def count_new(self):
@@ -471,15 +494,19 @@ class BenchUser:
             return 0
 
     def empty_maildir(self):
-        """Remove delivered files between runs (the folders stay)."""
-        for sub in ('new', 'cur', 'tmp'):
-            d = os.path.join(self.maildir, sub)
-            if os.path.isdir(d):
-                for name in os.listdir(d):
-                    try:
-                        os.unlink(os.path.join(d, name))
-                    except OSError:
-                        pass
+        """Set the delivered files aside between runs: Maildir/new is
+        renamed to Maildir/delivered.N and made again. Nothing is deleted
+        until the end: deleting hundreds of files would slow down the
+        next run's file creations (ext4 without a journal skips inodes
+        freed in the last minutes, scanning past each), for whichever
+        system runs next."""
+        if not os.path.isdir(self.new) or not os.listdir(self.new):
+            return
+        self.aside = getattr(self, 'aside', 0) + 1
+        os.rename(self.new, os.path.join(self.maildir, 'delivered.%d'
+                                         % self.aside))
+        os.mkdir(self.new, 0o700)
+        os.chown(self.new, self.uid, self.gid)
 
     def remove(self):
         if self.created:
@@ -500,6 +527,7 @@ def queue_files(qdir, folders=('incoming', 'active', 'deferred', 'maildrop')):
 
 class PostfixSystem:
     name = 'postfix'
+    mailbox = 'Maildir.postfix/'
 
     def __init__(self, base, port):
         self.root = os.path.join(base, 'postfix')
@@ -549,7 +577,7 @@ class PostfixSystem:
             'inet_protocols=ipv4',
             'mynetworks=127.0.0.0/8',
             'relayhost=',
-            'home_mailbox=Maildir/',
+            'home_mailbox=' + self.mailbox,
             'alias_maps=',
             'alias_database=',
             'biff=no',
@@ -640,6 +668,7 @@ def master_cf_lines(path, port):
 
 class DromosSystem:
     name = 'dromos'
+    mailbox = 'Maildir.dromos/'
 
     def __init__(self, port):
         self.port = port
@@ -652,7 +681,7 @@ class DromosSystem:
         from dromos_instance import Instance
         self.inst = Instance(hostname=DOMAIN)
         self.inst.setup(mydestination='$myhostname, localhost',
-                        home_mailbox='Maildir/')
+                        home_mailbox=self.mailbox)
         # Until the install manifest lists the mail path programs, take
         # them from the build (libexec/), as tests/smtpd does.
         for p in MAIL_PATH_PROGRAMS:
@@ -735,6 +764,7 @@ def wait_run(proc, user, count, t0, deadline):
 
 def one_run(system, user, smtp_source, sessions, size, count, timeout):
     """Load system once; a dict of figures, or {'error': why}."""
+    user.use(system.mailbox)
     user.empty_maildir()
     if not wait_until(lambda: system.queue_count() == 0, 30):
         return {'error': 'queue not empty before the run'}

@@ -430,12 +430,18 @@ def test_long_line_and_large_body(inst):
 
 
 def test_cannot_create_queue_file(inst):
+    # A file may be made elsewhere (recycle/) and renamed into incoming/X:
+    # every folder it could end up in is closed.
     incoming = os.path.join(inst.queue_dir, 'incoming')
-    os.chmod(incoming, 0o500)
+    folders = [incoming] + [os.path.join(incoming, d) for d in os.listdir(incoming)
+                            if os.path.isdir(os.path.join(incoming, d))]
+    for d in folders:
+        os.chmod(d, 0o500)
     try:
         out = run_client(inst, ['begin', 'close'])
     finally:
-        os.chmod(incoming, 0o700)
+        for d in folders:
+            os.chmod(d, 0o700)
     assert out[1].startswith('begin %d ' % STAT_WRITE), out
     inst.wait_log(r'warning: cannot create a queue file in incoming')
 
