@@ -11,8 +11,8 @@ SYNOPSIS
     --sessions LIST    concurrent smtp-source sessions (default 1,10,50)
     --sizes LIST       message sizes in bytes (default 1024,102400)
     --repeat N         runs of each system per configuration (default 3)
-    --count-small N    messages per run for sizes below 10 KiB (default 200)
-    --count-large N    messages per run for larger sizes (default 50)
+    --count-small N    messages per run for sizes below 10 KiB (default 1000)
+    --count-large N    messages per run for larger sizes (default 200)
     --timeout S        the most seconds one run may take (default 120); a
                        run also ends when nothing was delivered for 20 s
                        after smtp-source finished
@@ -24,6 +24,8 @@ SYNOPSIS
                        in html/performance.html)
     --no-fsync-probe   skip the 3-second fsync rate probe (1 and 20
                        writers) that goes into the machine description
+                       (it runs after the measurements: its files are
+                       deleted, see "Keeping the two systems apart")
 
 DESCRIPTION
     mailbench measures the mail path SMTP -> queue -> local Maildir
@@ -65,7 +67,10 @@ DESCRIPTION
         smtp-source -s SESSIONS -m COUNT -l SIZE -f bench@client.example.test
                     -t benchuser@bench.example.test 127.0.0.1:PORT
 
-    (one message per connection, smtp-source's default), and reports:
+    (one message per connection, smtp-source's default; COUNT is 1000,
+    or 200 for 100 KiB messages: a run of a second or two, long enough
+    that a system's steady state, its own file deletions included,
+    shows rather than its start), and reports:
 
     accepted/s  COUNT / wall time of smtp-source (start to exit: every
                 message got its 250).
@@ -138,8 +143,11 @@ DESCRIPTION
     chattr +T so that ext4 places each Maildir in a block group of its
     own, and between runs the delivered files are set aside, not deleted
     (new/ is renamed to delivered.N and made again). Everything goes at
-    the end, with the temporary directories. A system's own deletions
-    (queue files) still cost it what they cost on its own machine.
+    the end, with the temporary directories; so do the fsync probe's
+    files, which is why the probe runs last. A system's own deletions
+    (queue files) still cost it what they cost on its own machine. For
+    the same reason, start a benchmark a few minutes after anything
+    deleted many files in /tmp (an earlier benchmark's clean-up).
 
     Cleanup: both instances are stopped (postfix -c DIR stop; dromos
     stop) and every process of their trees that is still there is
@@ -931,8 +939,8 @@ def main():
     ap.add_argument('--sessions', default='1,10,50')
     ap.add_argument('--sizes', default='1024,102400')
     ap.add_argument('--repeat', type=int, default=3)
-    ap.add_argument('--count-small', type=int, default=200)
-    ap.add_argument('--count-large', type=int, default=50)
+    ap.add_argument('--count-small', type=int, default=1000)
+    ap.add_argument('--count-large', type=int, default=200)
     ap.add_argument('--timeout', type=int, default=120)
     ap.add_argument('--warmup', type=int, default=50)
     ap.add_argument('--port-postfix', type=int, default=0)
@@ -962,12 +970,6 @@ def main():
     smtp_source = ensure_smtp_source()
     load_before = loadavg()
     fsyncs = None
-    if args.fsync_probe:
-        probe = tempfile.mkdtemp(prefix='mailbench-fsync-')
-        try:
-            fsyncs = (fsync_probe(probe, 1), fsync_probe(probe, 20))
-        finally:
-            shutil.rmtree(probe, ignore_errors=True)
     started_at = time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime())
     base = tempfile.mkdtemp(prefix='mailbench-')
     os.chmod(base, 0o755)
@@ -1043,6 +1045,14 @@ def main():
                                  'delivered %.1f/s, %.2f ms CPU/msg (%.0f%% sys)',
                                  sysm.name, sess, size, rep + 1, r['accept'],
                                  r['deliver'], r['cpu'], r['sys'])
+
+        # The machine's fsync rate, measured last: the probe deletes files.
+        if args.fsync_probe:
+            probe = tempfile.mkdtemp(prefix='mailbench-fsync-')
+            try:
+                fsyncs = (fsync_probe(probe, 1), fsync_probe(probe, 20))
+            finally:
+                shutil.rmtree(probe, ignore_errors=True)
 
         # The table.
         print('mailbench: dromos vs Postfix, medians of %d runs each' % repeat)
