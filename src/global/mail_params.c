@@ -309,7 +309,7 @@ const struct mail_param mail_param_table[] = {
 	"The folder with the mail queue and the daemons' sockets; the chroot jail.",
 	&var_queue_dir),
     INT(VAR_QFILE_RECYCLE, DEF_QFILE_RECYCLE, 0, 10000,
-	"How many finished queue files qmgr keeps in recycle/ (emptied when over 16 KiB; files over 1 MiB are removed) for cleanup to reuse instead of making new ones; 0: none.",
+	"How many finished queue files (of at most 256 KiB; larger ones are removed) qmgr keeps in recycle/ for cleanup to reuse instead of making new ones; 0: none.",
 	&var_qfile_recycle),
     TIME(VAR_QUEUE_RUN_DELAY, DEF_QUEUE_RUN_DELAY, 1, WEEK,
 	"How often qmgr scans the deferred queue.",

@@ -175,7 +175,7 @@ static int qfile_rename(const char *from, const char *to)
 /*
  * Recycling. qmgr renames a finished file to recycle/ID (its old queue ID:
  * unique, so a rename never collides) while the folder holds fewer than
- * queue_file_recycle_limit files (a spare over 16 KiB is emptied then);
+ * queue_file_recycle_limit files (and it is at most QFILE_RECYCLE_SIZE);
  * each cleanup lists the folder, keeps the first 128 names, and claims
  * them by renaming one to its temporary name. Several
  * cleanups share the folder, so a name may be gone when its turn comes
@@ -189,7 +189,6 @@ static int qfile_rename(const char *from, const char *to)
 #define QFILE_RECYCLE_RECOUNT	8	/* full: removals between counts */
 #define QFILE_RECYCLE_STALE	3	/* misses in a row: read again */
 #define QFILE_RECYCLE_LIST	128	/* names kept from one read */
-#define QFILE_RECYCLE_KEEP	16384	/* larger: emptied by qmgr */
 
 static struct argv *qfile_spares;	/* the folder as last read */
 static size_t qfile_spare_next;		/* next index to try */
@@ -258,8 +257,7 @@ static int qfile_claim(const char *tmp)
 	}
 	if ((fd = open(tmp, O_RDWR | O_NOFOLLOW | O_CLOEXEC)) < 0
 	    || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)
-	    || st.st_nlink != 1 || st.st_uid != geteuid()
-	    || ftruncate(fd, 0) < 0) {
+	    || st.st_nlink != 1 || st.st_uid != geteuid()) {
 	    msg_warn("%s: unusable recycled file, removed", vstring_str(spare));
 	    if (fd >= 0)
 		(void) close(fd);
@@ -288,7 +286,7 @@ static long qfile_count_spares(void)
     return (n);
 }
 
-/* qfile_prepare - a new or recycled file, empty, under a temporary name */
+/* qfile_prepare - a new or recycled file, under a temporary name */
 
 int     qfile_prepare(const char *queue, const char *where,
 		              struct qfile_prep *prep, struct vstring *why)
@@ -327,8 +325,11 @@ int     qfile_prepare(const char *queue, const char *where,
     }
 
     /*
-     * A recycled file is emptied and unready for good before it gets a
-     * queue name: after a crash no old message may come back under it.
+     * A recycled file keeps its blocks (the writer overwrites them, and
+     * the commit cuts what is left over: freeing blocks costs, on a file
+     * system mounted with "discard" a device command each), but it is
+     * unready for good before it gets a queue name: after a crash no old
+     * message may come back under it.
      */
     if (fchmod(prep->fd, QFILE_MODE_WRITING) < 0
 	|| fstat(prep->fd, &prep->st) < 0
@@ -435,6 +436,15 @@ int     qfile_sync_name(const char *queue, const char *id, struct vstring *why)
 
 int     qfile_commit_data(int fd, const char *id, struct vstring *why)
 {
+    struct stat st;
+    off_t   end;
+
+    /* A recycled file may be longer than what was written: cut the rest. */
+    if ((end = lseek(fd, 0, SEEK_CUR)) < 0 || fstat(fd, &st) < 0
+	|| (st.st_size > end && ftruncate(fd, end) < 0)) {
+	vstring_sprintf(why, "%s: trim: %s", id, strerror(errno));
+	return (-1);
+    }
     if (fchmod(fd, QFILE_MODE_READY) < 0) {
 	vstring_sprintf(why, "%s: fchmod: %s", id, strerror(errno));
 	return (-1);
@@ -569,14 +579,6 @@ int     qfile_recycle(const char *queue, const char *id, off_t size,
     qfile_path(src, queue, id);
     vstring_sprintf(dst, "%s/%s", QFILE_RECYCLE, id);
     ret = qfile_rename(vstring_str(src), vstring_str(dst));
-    /*
-     * A large spare is emptied now, so the folder never holds much data.
-     * By name: a cleanup that took the file meanwhile has renamed it,
-     * and recycle/ID names no other file (IDs are unique).
-     */
-    if (ret == 0 && size > QFILE_RECYCLE_KEEP
-	&& truncate(vstring_str(dst), 0) < 0 && errno != ENOENT)
-	msg_warn("%s: empty spare: %m", vstring_str(dst));
     vstring_free(&src);
     vstring_free(&dst);
     if (ret == 0) {

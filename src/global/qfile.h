@@ -44,23 +44,27 @@
 /*	When queue_file_recycle_limit allows, it first tries to take a
 /*	finished file from recycle/ (see qfile_recycle()): renamed to the
 /*	temporary name, checked (a regular file of ours with one link),
-/*	emptied and given mode 0600, it is as good as a new one, and the
-/*	file system allocates and frees no inode for the message.
+/*	given mode 0600 and fsynced (so that after a crash no old message
+/*	can come back under the new name: an unready file is never
+/*	delivered), it is as good as a new one, and the file system
+/*	allocates and frees no inode for the message. Its old content stays
+/*	until the writer overwrites it; qfile_commit() cuts what is left
+/*	beyond the writer's offset (freeing blocks costs: on a file system
+/*	mounted with "discard", a device command each).
 /*	qfile_prepare(queue, where, &prep, why) does the first half of
-/*	qfile_create() ahead of time: a new or recycled file, empty, mode
-/*	0600, under a temporary name in the folder where (cleanup uses
-/*	recycle/, so that a file waiting there for its message is not in a
-/*	queue folder; queue when where does not exist) (a recycled one is
-/*	also fsynced, so that
-/*	no old message can come back under a new name after a crash); prep
+/*	qfile_create() ahead of time: a new or recycled file, mode 0600,
+/*	under a temporary name in the folder where (cleanup uses recycle/,
+/*	so that a file waiting there for its message is not in a queue
+/*	folder; queue when where does not exist); prep
 /*	holds its descriptor, stat and name (prep.tmp is allocated on first
 /*	use; zero the structure first). qfile_name(&prep, queue, &id, &fd,
 /*	why) names it by its ID (the time now and the inode) and hands the
 /*	descriptor over; on failure the file is gone. qfile_unprepare(&prep)
 /*	gives a prepared file back to recycle/ (or removes it).
-/*	qfile_commit(fd, queue, id, why): fchmod 0700 (ready), fsync the
-/*	file, fsync its folder. Only after this may a client hear 250.
-/*	It is qfile_commit_data(fd, id, why) (fchmod and fsync of the
+/*	qfile_commit(fd, queue, id, why): cut the file at the descriptor's
+/*	offset when it is longer (a recycled file), fchmod 0700 (ready),
+/*	fsync the file, fsync its folder. Only after this may a client hear
+/*	250. It is qfile_commit_data(fd, id, why) (cut, fchmod and fsync of the
 /*	file) and qfile_sync_name(queue, id, why) (fsync of queue/X); a
 /*	writer that made the name durable earlier, while it waited for the
 /*	content, needs only the first at the end.
@@ -117,7 +121,7 @@ struct vstream;
 #define QFILE_HOLD	"hold"
 #define QFILE_CORRUPT	"corrupt"
 #define QFILE_RECYCLE	"recycle"
-#define QFILE_RECYCLE_SIZE	(1024 * 1024)	/* larger files are removed */
+#define QFILE_RECYCLE_SIZE	(256 * 1024)	/* larger files are removed */
 
 #define QFILE_MODE_WRITING	0600
 #define QFILE_MODE_READY	0700

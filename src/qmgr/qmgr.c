@@ -64,7 +64,7 @@
 /*	bounced recipient is logged by the agent as status=bounced and
 /*	counts as done. When every recipient is done the file is removed
 /*	("ID: removed"): out of the queue, into recycle/ (up to
-/*	$queue_file_recycle_limit files of at most 1 MiB), where cleanup
+/*	$queue_file_recycle_limit files of at most 256 KiB), where cleanup
 /*	takes it for a new message instead of making a new file. On a
 /*	file system that does not reuse a freed inode at once (ext4
 /*	without a journal skips inodes freed in the last minutes, scanning

@@ -16,12 +16,17 @@
 /*	usually started in cleanup already, at the first accepted RCPT
 /*	(smtpd_cleanup_start(): connect to cleanup unless the session's
 /*	connection is open, and send the request without waiting, so that
-/*	cleanup makes the queue file while the client goes on); DATA reads
-/*	cleanup's answer (or connects and starts the message now, when the
-/*	early start failed), logs "ID: client=name[addr]", sends the
-/*	A records (client_name, client_addr, client_port, helo_name,
-/*	protocol), S, then O and R for each recipient, then M, and replies
-/*	"354 End data with <CR><LF>.<CR><LF>".
+/*	cleanup makes the queue file while the client goes on); DATA (which
+/*	connects and starts the message now when the early start failed)
+/*	sends the A records (client_name, client_addr, client_port,
+/*	helo_name, protocol), S, then O and R for each recipient, then M,
+/*	and replies "354 End data with <CR><LF>.<CR><LF>" at once: no client
+/*	waits for the file to be made. cleanup's answer to the start (the
+/*	queue ID) is read when it has come, looked for whenever smtpd is
+/*	about to wait for the client's content (and at the end of the data
+/*	at the latest); then smtpd logs "ID: client=name[addr]". When
+/*	cleanup could not make a file, smtpd reads on to the end of the
+/*	data and replies cleanup_stat_reply()'s 4xx.
 /*
 /*	The content is read in bounded pieces (vstream_get_line() with
 /*	SMTPD_DATA_CHUNK) and pushed through the filter stack of
@@ -57,6 +62,7 @@
 
 /* System library. */
 
+#include <poll.h>
 #include <string.h>
 
 /* Utility library. */
@@ -94,6 +100,28 @@ void    smtpd_cleanup_start(struct smtpd_state *state)
 	return;
     }
     state->cleanup_begun = 1;
+}
+
+/* smtpd_data_qid - cleanup's answer to the start: 1 read, 0 not yet, -1 bad */
+
+static int smtpd_data_qid(struct smtpd_state *state, int wait)
+{
+    struct pollfd pfd;
+
+    if (!wait) {
+	pfd.fd = vstream_fileno(cleanup_clnt_stream(state->cleanup));
+	pfd.events = POLLIN;
+	pfd.revents = 0;
+	if (poll(&pfd, 1, 0) <= 0)
+	    return (0);
+    }
+    if (cleanup_clnt_begin_wait(state->cleanup, state->queue_id,
+				state->why) != 0) {
+	msg_warn("cleanup service: %s", vstring_str(state->why));
+	return (-1);
+    }
+    msg_info("%s: client=%s", vstring_str(state->queue_id), state->namaddr);
+    return (1);
 }
 
 /* smtpd_data_abandon - drop the cleanup transaction */
@@ -156,6 +184,7 @@ int     smtpd_cmd_data(struct smtpd_state *state, char *args)
     struct smtpd_data data;
     int     status;
     int     write_err;
+    int     have_qid = 0;		/* cleanup's answer: see above */
     int     ret = -1;
 
     if (*args) {
@@ -182,14 +211,12 @@ int     smtpd_cmd_data(struct smtpd_state *state, char *args)
 	return (-1);
     }
     state->cleanup_begun = 0;
-    if (cleanup_clnt_begin_wait(state->cleanup, state->queue_id,
-				state->why) != 0) {
-	msg_warn("cleanup service: %s", vstring_str(state->why));
-	smtpd_data_abandon(state);
-	smtpd_reply(state, "%s", cleanup_stat_reply(CLEANUP_STAT_PROXY));
-	return (-1);
-    }
-    msg_info("%s: client=%s", vstring_str(state->queue_id), state->namaddr);
+
+    /*
+     * cleanup's answer (the queue ID) is read after the content: the
+     * client need not wait for the file to be made before it hears 354.
+     * Until then the envelope and content queue up in the connection.
+     */
     stream = cleanup_clnt_stream(state->cleanup);
     write_err = smtpd_data_envelope(state, stream);
 
@@ -208,6 +235,10 @@ int     smtpd_cmd_data(struct smtpd_state *state, char *args)
     smtpd_data_init(&data, write_err ? (struct vstream *) 0 : stream,
 		    var_message_limit);
     for (;;) {
+	/* Before smtpd waits for the client: has cleanup answered? */
+	if (have_qid == 0 && vstream_pending(state->client) == 0
+	    && (have_qid = smtpd_data_qid(state, 0)) < 0)
+	    write_err = 1;			/* read on; 4xx at the end */
 	if (smtpd_read_timeout(state) < 0) {
 	    status = VSTREAM_TIMEOUT;
 	    break;
@@ -233,6 +264,19 @@ int     smtpd_cmd_data(struct smtpd_state *state, char *args)
     }
     if (smtpd_filter_finish(&data.bare.filter) < 0 || data.sink.error)
 	write_err = 1;
+
+    /*
+     * Now the queue file's name, unless it came during the content.
+     */
+    if (have_qid == 0)
+	have_qid = smtpd_data_qid(state, 1);
+    if (have_qid < 0) {
+	smtpd_data_abandon(state);
+	smtpd_reply(state, "%s", cleanup_stat_reply(CLEANUP_STAT_PROXY));
+	smtpd_data_free(&data);
+	smtpd_reset(state);
+	return (-1);
+    }
 
     /*
      * Decide.

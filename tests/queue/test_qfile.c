@@ -358,14 +358,25 @@ static void test_recycle(void **state)
     assert_int_equal(count_files(QFILE_RECYCLE), 0);
     assert_int_equal(fstat(fd, &st), 0);
     assert_int_equal(st.st_ino, ino);		/* the same file ... */
-    assert_int_equal(st.st_size, 0);		/* ... emptied */
-    assert_int_equal(st.st_mode & 07777, QFILE_MODE_WRITING);
+    assert_int_equal(st.st_mode & 07777, QFILE_MODE_WRITING);	/* unready */
     assert_int_equal(st.st_nlink, 1);
     snprintf(ino_hex, sizeof(ino_hex), "%lX", (unsigned long) ino);
     assert_string_equal(vstring_str(id) + 14, ino_hex);
     assert_int_equal(stat(qfile_path(path, QFILE_INCOMING, vstring_str(id)),
 			  &st), 0);
     assert_int_equal(count_prefix(QFILE_INCOMING, "tmp."), 0);
+    /* The old content is overwritten, and the commit cuts the rest. */
+    assert_int_equal(write(fd, "new", 3), 3);
+    assert_int_equal(qfile_commit(fd, QFILE_INCOMING, vstring_str(id), why), 0);
+    assert_int_equal(fstat(fd, &st), 0);
+    assert_int_equal(st.st_size, 3);
+    assert_int_equal(st.st_mode & 07777, QFILE_MODE_READY);
+    {
+	char    buf[32];
+
+	assert_int_equal(pread(fd, buf, sizeof(buf), 0), 3);
+	assert_memory_equal(buf, "new", 3);
+    }
     assert_int_equal(qfile_remove(QFILE_INCOMING, vstring_str(id), why), 0);
     close(fd);
 
