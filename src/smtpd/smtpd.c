@@ -146,10 +146,14 @@
 /*	end in LF or CR LF.
 /*
 /*	Each message goes to cleanup as it arrives (cleanup_clnt(3)):
-/*	at DATA smtpd starts a message, logs "ID: client=name[addr]" and
-/*	sends the client's name, address and port, the HELO name and the
-/*	protocol (SMTP or ESMTP), the sender and the recipients; the
+/*	at the first accepted RCPT smtpd asks cleanup for a queue file
+/*	without waiting for the answer; at DATA it sends the client's
+/*	name, address and port, the HELO name and the protocol (SMTP or
+/*	ESMTP), the sender and the recipients, and says 354 at once; the
 /*	content follows with CR LF turned into LF and dots unstuffed.
+/*	cleanup's answer, the queue ID, is read as soon as it is there
+/*	(before smtpd next waits for the client, at the end of the data at
+/*	the latest); then smtpd logs "ID: client=name[addr]".
 /*	A message that is refused, or a client that disconnects or times
 /*	out during DATA, makes smtpd drop the connection to cleanup,
 /*	which then removes the partial file.
