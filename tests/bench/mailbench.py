@@ -139,9 +139,12 @@ DESCRIPTION
     one machine here, which a real mail host never does, so neither
     should pay for the other's deletions (nor for the harness's):
     each system delivers to a Maildir of its own in benchuser's home
-    (Maildir.postfix/, Maildir.dromos/), the home is marked with
-    chattr +T so that ext4 places each Maildir in a block group of its
-    own, and between runs the delivered files are set aside, not deleted
+    (Maildir.postfix/, Maildir.dromos/), and the home, the temporary
+    root of the dromos instance and mailbench's own temporary folder
+    (which holds Postfix's tree and the home) are marked with chattr +T,
+    so that ext4 places each folder made in them, each system's queue and
+    each Maildir, in a block group of its own; between runs the
+    delivered files are set aside, not deleted
     (new/ is renamed to delivered.N and made again). Everything goes at
     the end, with the temporary directories; so do the fsync probe's
     files, which is why the probe runs last. A system's own deletions
@@ -483,10 +486,7 @@ class BenchUser:
         os.makedirs(self.home, exist_ok=True)
         os.chown(self.home, self.uid, self.gid)
         os.chmod(self.home, 0o700)
-        # Each system's Maildir in a block group of its own (see above).
-        if run(['chattr', '+T', self.home], check=False).returncode != 0:
-            note('chattr +T %s failed: the Maildirs may share block groups',
-                 self.home)
+        spread(self.home)       # each system's Maildir apart (see above)
         self.use('Maildir/')
 
     def use(self, mailbox):
@@ -520,6 +520,13 @@ class BenchUser:
         if self.created:
             run(['userdel', USER], check=False)
             self.created = False
+
+
+def spread(path):
+    """Mark a folder with chattr +T, so that ext4 puts each folder made
+    in it into a block group of its own (as for top-level folders)."""
+    if run(['chattr', '+T', path], check=False).returncode != 0:
+        note('chattr +T %s failed: the systems may share block groups', path)
 
 
 def queue_files(qdir, folders=('incoming', 'active', 'deferred', 'maildrop')):
@@ -688,6 +695,7 @@ class DromosSystem:
     def setup(self):
         from dromos_instance import Instance
         self.inst = Instance(hostname=DOMAIN)
+        spread(self.inst.root)  # its queue apart from Postfix's (see above)
         self.inst.setup(mydestination='$myhostname, localhost',
                         home_mailbox=self.mailbox)
         # Until the install manifest lists the mail path programs, take
@@ -973,6 +981,7 @@ def main():
     started_at = time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime())
     base = tempfile.mkdtemp(prefix='mailbench-')
     os.chmod(base, 0o755)
+    spread(base)        # Postfix's tree and benchuser's home apart
     user = None
     systems = []       # measured
     everything = []    # to stop and remove at the end
