@@ -138,7 +138,9 @@
 /*	mbox file $mail_spool_directory/USER.
 /*
 /*	Maildir: HOME/Maildir and its tmp, new and cur folders are made
-/*	when missing (mode 0700). The message is written to tmp/ under a
+/*	when missing (mode 0700): when the tmp/ file cannot be created for
+/*	want of a folder, or the link into new/ fails that way (a Maildir
+/*	that is there costs no checks). The message is written to tmp/ under a
 /*	unique name (SECONDS.MmicroPpid.HOST), synced, linked into new/ as
 /*	SECONDS.MmicroPpidVdevIino.HOST,S=SIZE (device and inode number in
 /*	hex; "/" and ":" in the host name written as backslash-057 and
@@ -184,7 +186,9 @@
 /*	takes the user's effective identity (the primary group only, then
 /*	the gid, then the uid) before it touches any mailbox, so a Maildir
 /*	or mbox is written with the user's privileges only, and returns to
-/*	root afterwards; the real uid stays root, so the user cannot signal
+/*	root before it needs root again (the next queue file, a table
+/*	lookup, a command, a forwarded message; the steps of a group of
+/*	deliveries to one user share one switch); the real uid stays root, so the user cannot signal
 /*	or trace the process. As in Postfix's local, an attacker who could
 /*	run code inside local during a delivery could take root back: the
 /*	code that runs with the user's identity only copies the message
