@@ -22,9 +22,10 @@
 /*	helo_name, protocol), S, then O and R for each recipient, then M,
 /*	and replies "354 End data with <CR><LF>.<CR><LF>" at once: no client
 /*	waits for the file to be made. cleanup's answer to the start (the
-/*	queue ID) is read when it has come, looked for whenever smtpd is
-/*	about to wait for the client's content (and at the end of the data
-/*	at the latest); then smtpd logs "ID: client=name[addr]". When
+/*	queue ID) is read when it has come: whenever smtpd is about to wait
+/*	for the client's content it waits for the client or for cleanup,
+/*	whichever comes first (and it reads the answer at the end of the
+/*	data at the latest); then smtpd logs "ID: client=name[addr]". When
 /*	cleanup could not make a file, smtpd reads on to the end of the
 /*	data and replies cleanup_stat_reply()'s 4xx.
 /*
@@ -62,8 +63,11 @@
 
 /* System library. */
 
+#include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <string.h>
+#include <time.h>
 
 /* Utility library. */
 
@@ -102,19 +106,10 @@ void    smtpd_cleanup_start(struct smtpd_state *state)
     state->cleanup_begun = 1;
 }
 
-/* smtpd_data_qid - cleanup's answer to the start: 1 read, 0 not yet, -1 bad */
+/* smtpd_data_qid - read cleanup's answer to the start: 1 good, -1 bad */
 
-static int smtpd_data_qid(struct smtpd_state *state, int wait)
+static int smtpd_data_qid(struct smtpd_state *state)
 {
-    struct pollfd pfd;
-
-    if (!wait) {
-	pfd.fd = vstream_fileno(cleanup_clnt_stream(state->cleanup));
-	pfd.events = POLLIN;
-	pfd.revents = 0;
-	if (poll(&pfd, 1, 0) <= 0)
-	    return (0);
-    }
     if (cleanup_clnt_begin_wait(state->cleanup, state->queue_id,
 				state->why) != 0) {
 	msg_warn("cleanup service: %s", vstring_str(state->why));
@@ -122,6 +117,50 @@ static int smtpd_data_qid(struct smtpd_state *state, int wait)
     }
     msg_info("%s: client=%s", vstring_str(state->queue_id), state->namaddr);
     return (1);
+}
+
+/*
+ * smtpd_data_wait - before smtpd waits for the client's content: wait for
+ * the client or for cleanup's answer, whichever comes first. 1 or -1: the
+ * answer was read (see smtpd_data_qid()); 0: the client has sent more;
+ * SMTPD_DATA_IDLE: neither within the client's time limit.
+ */
+#define SMTPD_DATA_IDLE	(-2)
+
+static int smtpd_data_wait(struct smtpd_state *state)
+{
+    struct pollfd pfd[2];
+    time_t  left = state->deadline - time((time_t *) 0);
+    long long until;
+    long long now;
+    struct timespec ts;
+    int     n;
+
+    if (left <= 0)
+	return (SMTPD_DATA_IDLE);
+    if (var_smtpd_tmout > 0 && var_smtpd_tmout < left)
+	left = var_smtpd_tmout;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    until = (long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000
+	+ (long long) left * 1000;
+    for (;;) {
+	pfd[0].fd = vstream_fileno(cleanup_clnt_stream(state->cleanup));
+	pfd[1].fd = vstream_fileno(state->client);
+	pfd[0].events = pfd[1].events = POLLIN;
+	pfd[0].revents = pfd[1].revents = 0;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	if (now >= until)
+	    return (SMTPD_DATA_IDLE);
+	n = poll(pfd, 2, until - now > INT_MAX ? INT_MAX : (int) (until - now));
+	if (n > 0)
+	    break;
+	if (n < 0 && errno != EINTR)
+	    return (0);				/* the client read will tell */
+    }
+    if (pfd[0].revents)
+	return (smtpd_data_qid(state));
+    return (0);
 }
 
 /* smtpd_data_abandon - drop the cleanup transaction */
@@ -185,6 +224,7 @@ int     smtpd_cmd_data(struct smtpd_state *state, char *args)
     int     status;
     int     write_err;
     int     have_qid = 0;		/* cleanup's answer: see above */
+    int     n;
     int     ret = -1;
 
     if (*args) {
@@ -235,10 +275,15 @@ int     smtpd_cmd_data(struct smtpd_state *state, char *args)
     smtpd_data_init(&data, write_err ? (struct vstream *) 0 : stream,
 		    var_message_limit);
     for (;;) {
-	/* Before smtpd waits for the client: has cleanup answered? */
-	if (have_qid == 0 && vstream_pending(state->client) == 0
-	    && (have_qid = smtpd_data_qid(state, 0)) < 0)
-	    write_err = 1;			/* read on; 4xx at the end */
+	/* Before smtpd waits for the client: cleanup's answer, or more. */
+	if (have_qid == 0 && vstream_pending(state->client) == 0) {
+	    if ((n = smtpd_data_wait(state)) == SMTPD_DATA_IDLE) {
+		status = VSTREAM_TIMEOUT;
+		break;
+	    }
+	    if ((have_qid = n) < 0)
+		write_err = 1;			/* read on; 4xx at the end */
+	}
 	if (smtpd_read_timeout(state) < 0) {
 	    status = VSTREAM_TIMEOUT;
 	    break;
@@ -269,7 +314,7 @@ int     smtpd_cmd_data(struct smtpd_state *state, char *args)
      * Now the queue file's name, unless it came during the content.
      */
     if (have_qid == 0)
-	have_qid = smtpd_data_qid(state, 1);
+	have_qid = smtpd_data_qid(state);
     if (have_qid < 0) {
 	smtpd_data_abandon(state);
 	smtpd_reply(state, "%s", cleanup_stat_reply(CLEANUP_STAT_PROXY));
