@@ -148,7 +148,7 @@
 /*	The time limit for reading from and writing to a client.
 /* .IP queue_file_recycle_limit
 /*	When above 0, a new queue file is preferably a finished one that
-/*	qmgr left in recycle/ (renamed, checked, made unready and synced;
+/*	qmgr left in recycle/ (renamed, checked, made unready;
 /*	overwritten, and cut at the commit), not a new one.
 /* .IP queue_directory
 /*	The queue; cleanup's working (and chroot) directory.

@@ -69,7 +69,7 @@ static void cleanup_out_error(struct cleanup_state *state, const char *what)
 
  /*
   * The next queue file, made ready while no client waits (after a message,
-  * and at start): taking and emptying a recycled file is then not in the
+  * and at start): taking and checking a recycled file is then not in the
   * time between a client's RCPT and DATA.
   */
 static struct qfile_prep cleanup_prep = {.fd = -1};

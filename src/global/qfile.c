@@ -293,7 +293,6 @@ int     qfile_prepare(const char *queue, const char *where,
 {
     static unsigned counter;
     struct timeval tv;
-    int     recycled = 0;
     int     tries;
 
     prep->fd = -1;
@@ -306,10 +305,8 @@ int     qfile_prepare(const char *queue, const char *where,
 	vstring_sprintf(prep->tmp, "%s/tmp.%ld.%ld.%ld.%u",
 			tries < 9 ? where : queue, (long) getpid(),
 			(long) tv.tv_sec, (long) tv.tv_usec, counter++);
-	if (tries == 0 && (prep->fd = qfile_claim(vstring_str(prep->tmp))) >= 0) {
-	    recycled = 1;
+	if (tries == 0 && (prep->fd = qfile_claim(vstring_str(prep->tmp))) >= 0)
 	    break;
-	}
 	if ((prep->fd = open(vstring_str(prep->tmp), O_RDWR | O_CREAT | O_EXCL
 			     | O_CLOEXEC, QFILE_MODE_WRITING)) >= 0)
 	    break;
@@ -327,14 +324,13 @@ int     qfile_prepare(const char *queue, const char *where,
     /*
      * A recycled file keeps its blocks (the writer overwrites them, and
      * the commit cuts what is left over: freeing blocks costs, on a file
-     * system mounted with "discard" a device command each), but it is
-     * unready for good before it gets a queue name: after a crash no old
-     * message may come back under it.
+     * system mounted with "discard" a device command each). It is made
+     * unready at once but not synced: see qfile.h on what a kernel crash
+     * can then bring back (a done message, whose recipients are done).
      */
     if (fchmod(prep->fd, QFILE_MODE_WRITING) < 0
-	|| fstat(prep->fd, &prep->st) < 0
-	|| (recycled && fsync(prep->fd) < 0)) {
-	vstring_sprintf(why, "fchmod/fstat/fsync %s: %s",
+	|| fstat(prep->fd, &prep->st) < 0) {
+	vstring_sprintf(why, "fchmod/fstat %s: %s",
 			vstring_str(prep->tmp), strerror(errno));
 	qfile_unprepare(prep);
 	return (-1);

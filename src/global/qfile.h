@@ -43,11 +43,17 @@
 /*	returns 0 with the descriptor open for writing and the ID in id.
 /*	When queue_file_recycle_limit allows, it first tries to take a
 /*	finished file from recycle/ (see qfile_recycle()): renamed to the
-/*	temporary name, checked (a regular file of ours with one link),
-/*	given mode 0600 and fsynced (so that after a crash no old message
-/*	can come back under the new name: an unready file is never
-/*	delivered), it is as good as a new one, and the file system
-/*	allocates and frees no inode for the message. Its old content stays
+/*	temporary name, checked (a regular file of ours with one link) and
+/*	given mode 0600 (unready), it is as good as a new one, and the file
+/*	system allocates and frees no inode for the message. The mode is
+/*	not synced before the file gets its new name: after a kernel crash
+/*	in the moment between the two, the finished message whose file it
+/*	was can come back under the new ID; every recipient of it is
+/*	marked done (qmgr recycles only finished files), so it is removed
+/*	again, or, when a done mark had not reached the disk either, that
+/*	recipient gets the message twice, as after any crash right after a
+/*	delivery (qfile_set_rcpt_state()). The new message was not yet
+/*	confirmed to anyone, so nothing is lost. Its old content stays
 /*	until the writer overwrites it; qfile_commit() cuts what is left
 /*	beyond the writer's offset (freeing blocks costs: on a file system
 /*	mounted with "discard", a device command each).
