@@ -8,7 +8,8 @@
 /* DESCRIPTION
 /*	qmgr moves mail through the queue and hands each recipient to a
 /*	delivery agent. It is the only program that moves queue files
-/*	between the queue folders (incoming, active, deferred, corrupt; and it puts finished files in recycle).
+/*	between the queue folders (incoming, active, deferred, corrupt),
+/*	and it puts finished files in recycle.
 /*	master runs one qmgr process from this master.cf line:
 /*
 /* .nf
