@@ -48,6 +48,10 @@
 /* .IP reload
 /*	Send SIGHUP to master: it rereads main.cf and master.cf and
 /*	restarts its services.
+/* .IP flush
+/*	Ask qmgr(8) to try every deferred message now, whatever its
+/*	back-off (the trigger "F" on $queue_directory/private/qmgr). Exit
+/*	status 1 when master is not running or qmgr cannot be reached.
 /* .IP status
 /*	Say whether master runs ("the dromos mail system is running: PID:
 /*	N", exit status 0) or not (exit status 1).
@@ -144,6 +148,7 @@ static const struct dromos_command dromos_commands[] = {
     {"stop", 1, dromos_cmd_stop},
     {"reload", 1, dromos_cmd_reload},
     {"status", 0, dromos_cmd_status},
+    {"flush", 1, dromos_cmd_flush},
     {"logrotate", 1, dromos_cmd_logrotate},
     {0, 0, 0},
 };

@@ -28,7 +28,8 @@
 /*
 /*	The commands: dromos_cmd_check(), dromos_cmd_start(),
 /*	dromos_cmd_start_fg(), dromos_cmd_stop(), dromos_cmd_reload(),
-/*	dromos_cmd_status(), dromos_cmd_logrotate(); each returns the exit
+/*	dromos_cmd_status(), dromos_cmd_flush(), dromos_cmd_logrotate();
+/*	each returns the exit
 /*	status.
 /* DIAGNOSTICS
 /*	Through msg(3).
@@ -59,6 +60,7 @@ extern int dromos_cmd_start_fg(void);
 extern int dromos_cmd_stop(void);
 extern int dromos_cmd_reload(void);
 extern int dromos_cmd_status(void);
+extern int dromos_cmd_flush(void);
 extern int dromos_cmd_logrotate(void);
 
 #endif

@@ -28,7 +28,9 @@
 /* DIAGNOSTICS
 /*	Through msg(3).
 /*--*/
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <errno.h>
 #include <signal.h>
@@ -268,4 +270,39 @@ int     dromos_cmd_status(void)
     }
     msg_info("the dromos mail system is not running");
     return (1);
+}
+
+/* dromos_cmd_flush - qmgr: every deferred message now */
+
+int     dromos_cmd_flush(void)
+{
+    struct vstring *path = vstring_alloc(100);
+    struct sockaddr_un sun;
+    pid_t   pid;
+    int     fd;
+    int     ret = 1;
+
+    if (dromos_master_pid(&pid) != 1) {
+	msg_error("the dromos mail system is not running");
+	vstring_free(&path);
+	return (1);
+    }
+    vstring_sprintf(path, "%s/private/qmgr", var_queue_dir);
+    memset(&sun, 0, sizeof(sun));
+    sun.sun_family = AF_UNIX;
+    if (vstring_len(path) >= sizeof(sun.sun_path)) {
+	msg_error("%s: path too long", vstring_str(path));
+    } else if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0) {
+	msg_error("socket: %s", strerror(errno));
+    } else {
+	memcpy(sun.sun_path, vstring_str(path), vstring_len(path) + 1);
+	if (sendto(fd, "F", 1, 0, (struct sockaddr *) &sun, sizeof(sun)) != 1)
+	    msg_error("cannot reach qmgr at %s: %s", vstring_str(path),
+		      strerror(errno));
+	else
+	    ret = 0;
+	(void) close(fd);
+    }
+    vstring_free(&path);
+    return (ret);
 }

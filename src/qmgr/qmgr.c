@@ -21,7 +21,10 @@
 /*	one file without a scan, and arms one catch-up scan of incoming/
 /*	100 ms later for files whose trigger was lost (cleanup never waits
 /*	for a full socket, and a datagram socket queues only a few); "I" (something is in incoming/) and "D" (look at
-/*	deferred/) start a queue scan; master's wakeup trigger (every 60 seconds per
+/*	deferred/) start a queue scan; "F" (dromos flush) also makes every
+/*	file that was deferred before it due now, whatever its back-off
+/*	(a message deferred again after the flush waits as usual); master's
+/*	wakeup trigger (every 60 seconds per
 /*	the wakeup column) scans both, and so does an internal timer every
 /*	$queue_run_delay. Triggers that arrive together are served by one
 /*	scan.
@@ -173,6 +176,10 @@ static void qmgr_trigger(const char *buf, size_t len, const char *service,
 	    break;
 	case 'D':
 	case 'W':
+	    scan |= QMGR_SCAN_INCOMING | QMGR_SCAN_DEFERRED;
+	    break;
+	case 'F':
+	    qmgr_scan_flush();
 	    scan |= QMGR_SCAN_INCOMING | QMGR_SCAN_DEFERRED;
 	    break;
 	case '\n':

@@ -63,6 +63,7 @@ extern long qmgr_backoff(long, long);
 #define QMGR_SCAN_INCOMING	(1<<0)
 #define QMGR_SCAN_DEFERRED	(1<<1)
 extern void qmgr_scan_request(int);
+extern void qmgr_scan_flush(void);
 extern void qmgr_scan_one(const char *);
 extern void qmgr_scan_recover(void);
 extern void qmgr_scan_timer_start(void);

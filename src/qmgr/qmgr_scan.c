@@ -10,6 +10,8 @@
 /*
 /*	void	qmgr_scan_request(int what)
 /*
+/*	void	qmgr_scan_flush(void)
+/*
 /*	void	qmgr_scan_timer_start(void)
 /* DESCRIPTION
 /*	qmgr_scan_recover() runs once at start: every file in active/
@@ -17,6 +19,10 @@
 /*	it), and temporary files (incoming/tmp.*, recycle/tmp.*) that a
 /*	crashed cleanup left and that are older than QMGR_ABANDON_AGE are
 /*	removed.
+/*
+/*	qmgr_scan_flush() makes every file that is in deferred/ now due
+/*	(by its change time: a file deferred again later waits as usual);
+/*	the caller then asks for a scan.
 /*
 /*	qmgr_scan_request() asks for a scan of incoming/ and/or deferred/
 /*	(QMGR_SCAN_INCOMING, QMGR_SCAN_DEFERRED). Requests are merged and
@@ -50,6 +56,7 @@
 #include "qmgr.h"
 
 static int qmgr_scan_pending;		/* QMGR_SCAN_* bits */
+static struct timespec qmgr_flush_time;	/* deferred before: due now */
 static int qmgr_catchup_armed;		/* catch-up scan requested */
 
 static void qmgr_scan_tmp(const char *);
@@ -173,7 +180,11 @@ static int qmgr_scan_deferred_file(const char *dir, const char *name,
 	/* Skip. */
     } else if (!qfile_id_valid(name)) {
 	msg_warn("%s: not a queue file name: ignored", vstring_str(path));
-    } else if (st.st_mtime <= time((time_t *) 0)) {
+    } else if (st.st_mtime <= time((time_t *) 0)
+	       || st.st_ctim.tv_sec < qmgr_flush_time.tv_sec
+	       || (st.st_ctim.tv_sec == qmgr_flush_time.tv_sec
+		   && st.st_ctim.tv_nsec < qmgr_flush_time.tv_nsec)) {
+	/* Its time has come, or it was deferred before a flush. */
 	qmgr_message_activate(QFILE_DEFERRED, name);
     }
     vstring_free(&path);
@@ -267,6 +278,14 @@ static void qmgr_scan_event(int event, void *context)
     if (full)
 	qmgr_scan_pending |= what;		/* again when there is room */
     qmgr_deliver_schedule();
+}
+
+/* qmgr_scan_flush - files deferred until now are due */
+
+void    qmgr_scan_flush(void)
+{
+    clock_gettime(CLOCK_REALTIME, &qmgr_flush_time);
+    msg_info("flush: every deferred message is tried now");
 }
 
 void    qmgr_scan_request(int what)

@@ -326,11 +326,11 @@ def test_mail_config_environment(scratch):
 # --- usage -------------------------------------------------------------
 
 def test_unknown_command_lists_commands(scratch):
-    res = dromos(scratch.cfg, 'flush')
+    res = dromos(scratch.cfg, 'frobnicate')
     assert res.returncode == 2
     assert res.stderr.strip() == (
-        'dromos: fatal: unknown command "flush"; usage: dromos [-c config_dir] '
-        '[-v] check|start|start-fg|stop|reload|status|logrotate')
+        'dromos: fatal: unknown command "frobnicate"; usage: dromos [-c config_dir] '
+        '[-v] check|start|start-fg|stop|reload|status|flush|logrotate')
 
 
 def test_no_command(scratch):
@@ -339,7 +339,8 @@ def test_no_command(scratch):
     assert 'usage: dromos' in res.stderr
 
 
-@pytest.mark.parametrize('cmd', ['start', 'start-fg', 'stop', 'reload', 'logrotate'])
+@pytest.mark.parametrize('cmd', ['start', 'start-fg', 'stop', 'reload', 'flush',
+                                 'logrotate'])
 def test_root_only_commands(scratch, cmd):
     res = dromos(scratch.cfg, cmd, user='nobody')
     assert res.returncode == 1
@@ -349,7 +350,7 @@ def test_root_only_commands(scratch, cmd):
 # --- status, stop, reload against a stand-in master --------------------
 
 def test_not_running(scratch):
-    for cmd in ('status', 'stop', 'reload'):
+    for cmd in ('status', 'stop', 'reload', 'flush'):
         res = dromos(scratch.cfg, cmd)
         assert res.returncode == 1, cmd
         assert res.stderr.strip().endswith('the dromos mail system is not running'), \

@@ -156,6 +156,42 @@ def test_deferred_then_delivered(m):
     assert m.queue_empty()
 
 
+def test_flush_tries_deferred_now(m):
+    """dromos flush: a deferred message whose next attempt is an hour
+    away goes out at once; without the flush it stays deferred."""
+    md, saved = make_maildir_a_file(m, USER)
+    try:
+        qid = m.inject(USER + '@' + HOST, message('flushed'))
+        m.trigger()
+        # Deferred; push its next attempt an hour out (again if a retry
+        # came first).
+        deadline = time.monotonic() + 30
+        while True:
+            assert time.monotonic() < deadline, 'no deferred file'
+            files = m.queue_files('deferred')
+            if files:
+                later = time.time() + 3600
+                try:
+                    os.utime(files[0], (later, later))
+                    break
+                except FileNotFoundError:
+                    pass
+            time.sleep(0.01)
+        assert [os.path.basename(f) for f in files] == [qid]
+    finally:
+        fix_maildir(md, saved)
+    time.sleep(3)           # scans every second (queue_run_delay=1s)
+    assert [os.path.basename(f) for f in m.queue_files('deferred')] == [qid]
+    assert not re.search(re.escape(qid) + r': to=.*status=sent', m.log())
+    m.dromos('flush')
+    m.wait_log(r'qmgr\[\d+\]: flush: every deferred message is tried now',
+               timeout=10)
+    m.wait_log(re.escape(qid) + r': to=<dromtest1@mx\.example\.test>, relay=local, '
+               r'delay=[\d.]+, dsn=2\.0\.0, status=sent', timeout=20)
+    m.wait_log(re.escape(qid) + ': removed', timeout=10)
+    assert file_with(m, USER, b'flushed')[0]
+
+
 def test_corrupt_file_moved(m):
     qid = '0123456789ABCDEF01'
     d = os.path.join(m.queue_dir, 'incoming', qid[-1])
