@@ -25,7 +25,9 @@
 /*	queue ID) is read when it has come: whenever smtpd is about to wait
 /*	for the client's content it waits for the client or for cleanup,
 /*	whichever comes first (and it reads the answer at the end of the
-/*	data at the latest); then smtpd logs "ID: client=name[addr]". When
+/*	data at the latest, or, when the client times out or goes away
+/*	during the data, before it gives up, waiting a second at most);
+/*	then smtpd logs "ID: client=name[addr]". When
 /*	cleanup could not make a file, smtpd reads on to the end of the
 /*	data and replies cleanup_stat_reply()'s 4xx.
 /*
@@ -163,6 +165,20 @@ static int smtpd_data_wait(struct smtpd_state *state)
     return (0);
 }
 
+/* smtpd_data_qid_soon - cleanup's answer, when it comes within a second */
+
+static int smtpd_data_qid_soon(struct smtpd_state *state)
+{
+    struct pollfd pfd;
+
+    pfd.fd = vstream_fileno(cleanup_clnt_stream(state->cleanup));
+    pfd.events = POLLIN;
+    pfd.revents = 0;
+    if (poll(&pfd, 1, 1000) <= 0)
+	return (0);
+    return (smtpd_data_qid(state));
+}
+
 /* smtpd_data_abandon - drop the cleanup transaction */
 
 static void smtpd_data_abandon(struct smtpd_state *state)
@@ -298,6 +314,9 @@ int     smtpd_cmd_data(struct smtpd_state *state, char *args)
 	    break;
     }
     if (!data.dot.done) {
+	/* The log still names the file: cleanup has answered by now. */
+	if (have_qid == 0)
+	    (void) smtpd_data_qid_soon(state);
 	smtpd_data_free(&data);
 	smtpd_data_abandon(state);
 	smtpd_reset(state);
