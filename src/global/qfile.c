@@ -338,12 +338,24 @@ int     qfile_prepare(const char *queue, const char *where,
     return (0);
 }
 
+/* qfile_new_id - a queue ID: the time now and the inode number */
+
+static void qfile_new_id(struct vstring *id, ino_t ino)
+{
+    struct timeval tv;
+
+    if (gettimeofday(&tv, (struct timezone *) 0) < 0)
+	msg_fatal("gettimeofday: %m");
+    vstring_sprintf(id, "%09lX%05lX%lX", (unsigned long) tv.tv_sec & 0xFFFFFFFFFUL,
+		    (unsigned long) tv.tv_usec, (unsigned long) ino);
+}
+
 /* qfile_unprepare - give a prepared file back, or remove it */
 
 void    qfile_unprepare(struct qfile_prep *prep)
 {
     struct vstring *spare;
-    struct timeval tv;
+    struct vstring *id;
 
     if (prep->fd < 0)
 	return;
@@ -351,12 +363,11 @@ void    qfile_unprepare(struct qfile_prep *prep)
     prep->fd = -1;
     if (var_qfile_recycle > 0) {
 	/* A spare's name is a queue ID: the time and its inode, unique. */
-	gettimeofday(&tv, (struct timezone *) 0);
+	id = vstring_alloc(40);
+	qfile_new_id(id, prep->st.st_ino);
 	spare = vstring_alloc(60);
-	vstring_sprintf(spare, "%s/%09lX%05lX%lX", QFILE_RECYCLE,
-			(unsigned long) tv.tv_sec & 0xFFFFFFFFFUL,
-			(unsigned long) tv.tv_usec,
-			(unsigned long) prep->st.st_ino);
+	vstring_sprintf(spare, "%s/%s", QFILE_RECYCLE, vstring_str(id));
+	vstring_free(&id);
 	if (qfile_rename(vstring_str(prep->tmp), vstring_str(spare)) == 0) {
 	    vstring_free(&spare);
 	    return;
@@ -372,12 +383,8 @@ int     qfile_name(struct qfile_prep *prep, const char *queue,
 		           struct vstring *id, int *fdp, struct vstring *why)
 {
     struct vstring *path = vstring_alloc(100);
-    struct timeval tv;
 
-    if (gettimeofday(&tv, (struct timezone *) 0) < 0)
-	msg_fatal("gettimeofday: %m");
-    vstring_sprintf(id, "%09lX%05lX%lX", (unsigned long) tv.tv_sec & 0xFFFFFFFFFUL,
-		    (unsigned long) tv.tv_usec, (unsigned long) prep->st.st_ino);
+    qfile_new_id(id, prep->st.st_ino);
     if (qfile_subdir(queue, vstring_str(id), why) < 0)
 	goto fail;
     qfile_path(path, queue, vstring_str(id));
