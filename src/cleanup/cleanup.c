@@ -30,12 +30,14 @@
 /*	and T (arrival time). The client then sends the records
 /*
 /* .nf
-/*	A* S (O? R)* M C* X E
+/*	A* S ((O | N)* R)* M C* X E
 /* .fi
 /*
 /*	A: "name=value" attributes (helo_name, client_name, client_addr,
-/*	protocol, ...), copied to the file; S: the envelope sender; O: the
-/*	original recipient of the next R; R: a bare recipient address,
+/*	protocol, dsn_ret, dsn_envid, ...), copied to the file; S: the
+/*	envelope sender; O: the original recipient of the next R; N: its
+/*	DSN request (NOTIFY and ORCPT, see dsn(3h); at most one O and one
+/*	N a recipient); R: a bare recipient address,
 /*	written with the state byte "P" (to do) in front; M: start of
 /*	content; C: content lines, each ending in a newline; X: end of
 /*	content; E: end. Any other record type (the queue file's own V, T and Z among

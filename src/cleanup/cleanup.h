@@ -130,6 +130,8 @@ struct cleanup_state {
     char   *first_rcpt;			/* for the Received: header */
     long    rcpt_count;			/* R records */
     int     orcpt_pending;		/* an O record waits for its R */
+    int     dsn_pending;		/* an N record waits for its R */
+    int     dsn_notify;			/* scratch */
     off_t   client_size;		/* content bytes from the client */
     struct cleanup_header *hdr;		/* header processor */
     char   *act_hold;			/* smtpd: HOLD (why) */

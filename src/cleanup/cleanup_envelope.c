@@ -44,6 +44,7 @@
 #include <vstring.h>
 
 #include <cleanup_clnt.h>
+#include <dsn.h>
 #include <rec.h>
 
 #include <mail_params.h>
@@ -245,6 +246,18 @@ int     cleanup_envelope(struct cleanup_state *state)
 	    if (state->act_redirect == 0)
 		cleanup_out_rec(state, type, STR(buf), LEN(buf));
 	    break;
+	case REC_TYPE_DSN:
+	    if (state->sender == 0 || state->dsn_pending) {
+		cleanup_unexpected(state, type);
+		return (CLEANUP_READ_BAD);
+	    }
+	    if (dsn_rec_parse(STR(buf), LEN(buf), &state->dsn_notify,
+			      state->temp) < 0)
+		return (cleanup_bad(state, "malformed dsn request record"));
+	    state->dsn_pending = 1;
+	    if (state->act_redirect == 0 || state->rcpt_count == 0)
+		cleanup_out_rec(state, type, STR(buf), LEN(buf));
+	    break;
 	case REC_TYPE_RCPT:
 	    if (state->sender == 0) {
 		cleanup_unexpected(state, type);
@@ -254,6 +267,7 @@ int     cleanup_envelope(struct cleanup_state *state)
 		return (cleanup_bad(state, "empty recipient address"));
 	    cleanup_qualify(buf);
 	    state->orcpt_pending = 0;
+	    state->dsn_pending = 0;
 	    state->rcpt_count++;
 	    if (state->first_rcpt == 0)
 		state->first_rcpt = mystrdup(STR(buf));
@@ -272,7 +286,8 @@ int     cleanup_envelope(struct cleanup_state *state)
 	    cleanup_out_rec(state, type, STR(state->temp), LEN(state->temp));
 	    break;
 	case REC_TYPE_MESG:
-	    if (state->sender == 0 || state->orcpt_pending || LEN(buf) != 0) {
+	    if (state->sender == 0 || state->orcpt_pending
+		|| state->dsn_pending || LEN(buf) != 0) {
 		cleanup_unexpected(state, type);
 		return (CLEANUP_READ_BAD);
 	    }

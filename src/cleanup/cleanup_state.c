@@ -71,6 +71,7 @@ void    cleanup_state_reset(struct cleanup_state *state)
     state->uid = -1;
     state->rcpt_count = 0;
     state->orcpt_pending = 0;
+    state->dsn_pending = 0;
     state->client_size = 0;
     cleanup_header_free(&state->hdr);
     myfree(state->act_hold);

@@ -16,7 +16,7 @@
 /*	client: {request = "message", flags = F}
 /*	server: {status = 0, queue_id = ID} (the file now exists in
 /*		incoming/, mode 0600), or {status = S, reason = text}
-/*	client: records A* S (O? R)+ M C* X E -- an R record's data is
+/*	client: records A* S ((O | N)* R)+ M C* X E -- an R record's data is
 /*		the bare address (cleanup adds the state byte); C records
 /*		carry the content as a byte stream of lines ending in "\n"
 /*		(CRLF already turned into LF, dots already unstuffed), any

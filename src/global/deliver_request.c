@@ -48,6 +48,13 @@
 
 #define DELIVER_REQ_DELIVER	"deliver"
 #define DELIVER_ATTR_NEXTHOP	"nexthop"
+#define DELIVER_ATTR_NOTIFY	"dsn_notify"
+#define DELIVER_ATTR_ORCPT	"dsn_orcpt"
+#define DELIVER_ATTR_ENVID	"dsn_envid"
+#define DELIVER_ATTR_RET	"dsn_ret"
+#define DELIVER_ATTR_MTA	"remote_mta"
+#define DELIVER_ATTR_DIAG	"diagnostic"
+#define DELIVER_ATTR_ACTION	"action"
 
 /* deliver_request_alloc - make an empty request */
 
@@ -64,6 +71,10 @@ struct deliver_request *deliver_request_alloc(void)
     req->arrival_sec = 0;
     req->nexthop = vstring_alloc(100);
     req->flags = 0;
+    req->dsn_notify = 0;
+    req->dsn_orcpt = vstring_alloc(100);
+    req->dsn_envid = vstring_alloc(100);
+    req->dsn_ret = vstring_alloc(10);
     return (req);
 }
 
@@ -81,6 +92,9 @@ void    deliver_request_free(struct deliver_request **reqp)
     vstring_free(&req->recipient);
     vstring_free(&req->orig_recipient);
     vstring_free(&req->nexthop);
+    vstring_free(&req->dsn_orcpt);
+    vstring_free(&req->dsn_envid);
+    vstring_free(&req->dsn_ret);
     myfree(req);
     *reqp = 0;
 }
@@ -118,6 +132,10 @@ int     deliver_request_read(struct vstream *stream, struct deliver_request *req
 		    ATTR_TYPE_INT, ATTR_ARRIVAL, &req->arrival_sec,
 		    ATTR_TYPE_STR, DELIVER_ATTR_NEXTHOP, req->nexthop,
 		    ATTR_TYPE_INT, ATTR_FLAGS, &req->flags,
+		    ATTR_TYPE_INT, DELIVER_ATTR_NOTIFY, &req->dsn_notify,
+		    ATTR_TYPE_STR, DELIVER_ATTR_ORCPT, req->dsn_orcpt,
+		    ATTR_TYPE_STR, DELIVER_ATTR_ENVID, req->dsn_envid,
+		    ATTR_TYPE_STR, DELIVER_ATTR_RET, req->dsn_ret,
 		    ATTR_TYPE_END);
     if (ret < 0) {
 	ret = -1;
@@ -139,10 +157,26 @@ int     deliver_request_read(struct vstream *stream, struct deliver_request *req
 int     deliver_request_reply(struct vstream *stream, int status,
 			              const char *dsn_status, const char *reason)
 {
+    return (deliver_request_reply_remote(stream, status, dsn_status, reason,
+					 "", "", ""));
+}
+
+/* deliver_request_reply_remote - the same, with what a peer said */
+
+int     deliver_request_reply_remote(struct vstream *stream, int status,
+				             const char *dsn_status,
+				             const char *reason,
+				             const char *remote_mta,
+				             const char *diagnostic,
+				             const char *action)
+{
     return (attr_print(stream, ATTR_FLAG_NONE,
 		       ATTR_TYPE_INT, ATTR_STATUS, (long) status,
 		       ATTR_TYPE_STR, ATTR_DSN_STATUS, dsn_status,
 		       ATTR_TYPE_STR, ATTR_REASON, reason,
+		       ATTR_TYPE_STR, DELIVER_ATTR_MTA, remote_mta,
+		       ATTR_TYPE_STR, DELIVER_ATTR_DIAG, diagnostic,
+		       ATTR_TYPE_STR, DELIVER_ATTR_ACTION, action,
 		       ATTR_TYPE_END));
 }
 
@@ -162,6 +196,10 @@ int     deliver_request_send(struct vstream *stream,
 		       ATTR_TYPE_INT, ATTR_ARRIVAL, req->arrival_sec,
 		       ATTR_TYPE_STR, DELIVER_ATTR_NEXTHOP, vstring_str(req->nexthop),
 		       ATTR_TYPE_INT, ATTR_FLAGS, req->flags,
+		       ATTR_TYPE_INT, DELIVER_ATTR_NOTIFY, req->dsn_notify,
+		       ATTR_TYPE_STR, DELIVER_ATTR_ORCPT, vstring_str(req->dsn_orcpt),
+		       ATTR_TYPE_STR, DELIVER_ATTR_ENVID, vstring_str(req->dsn_envid),
+		       ATTR_TYPE_STR, DELIVER_ATTR_RET, vstring_str(req->dsn_ret),
 		       ATTR_TYPE_END));
 }
 
@@ -174,6 +212,9 @@ struct deliver_reply *deliver_reply_alloc(void)
     reply->status = DELIVER_STAT_DEFER;
     reply->dsn_status = vstring_alloc(10);
     reply->reason = vstring_alloc(100);
+    reply->remote_mta = vstring_alloc(100);
+    reply->diagnostic = vstring_alloc(100);
+    reply->action = vstring_alloc(10);
     return (reply);
 }
 
@@ -187,6 +228,9 @@ void    deliver_reply_free(struct deliver_reply **replyp)
 	return;
     vstring_free(&reply->dsn_status);
     vstring_free(&reply->reason);
+    vstring_free(&reply->remote_mta);
+    vstring_free(&reply->diagnostic);
+    vstring_free(&reply->action);
     myfree(reply);
     *replyp = 0;
 }
@@ -199,6 +243,9 @@ int     deliver_reply_read(struct vstream *stream, struct deliver_reply *reply)
 		  ATTR_TYPE_INT, ATTR_STATUS, &reply->status,
 		  ATTR_TYPE_STR, ATTR_DSN_STATUS, reply->dsn_status,
 		  ATTR_TYPE_STR, ATTR_REASON, reply->reason,
+		  ATTR_TYPE_STR, DELIVER_ATTR_MTA, reply->remote_mta,
+		  ATTR_TYPE_STR, DELIVER_ATTR_DIAG, reply->diagnostic,
+		  ATTR_TYPE_STR, DELIVER_ATTR_ACTION, reply->action,
 		  ATTR_TYPE_END) < 0)
 	return (-1);
     if (reply->status != DELIVER_STAT_SENT

@@ -83,6 +83,7 @@
 #include <mymalloc.h>
 #include <vstream.h>
 #include <vstring.h>
+#include <dsn.h>
 #include <rec.h>
 #include <mail_params.h>
 #include <qfile.h>
@@ -154,6 +155,13 @@ static int qfile_subdir(const char *queue, const char *id, struct vstring *why)
     }
     vstring_free(&dir);
     return (ret);
+}
+
+/* qfile_folder_for - queue/X for a file of another kind (logs) */
+
+int     qfile_folder_for(const char *queue, const char *id, struct vstring *why)
+{
+    return (qfile_subdir(queue, id, why));
 }
 
 /* qfile_rename - rename without replacing an existing file */
@@ -613,12 +621,13 @@ void    qfile_corrupt(const char *queue, const char *id, const char *reason)
 
  /*
   * The reader: one state per position in the grammar
-  * V T (A | S)* (O? R)+ M C* X Z E.
+  * V T (A | S)* ((O | N)* R)+ M C* X Z E, at most one O and one N a
+  * recipient.
   */
 #define QR_MAGIC	0		/* expect V */
 #define QR_TIME		1		/* expect T */
 #define QR_ENV		2		/* expect A, S, O, R */
-#define QR_ORCP		3		/* after O: expect R */
+#define QR_ORCP		3		/* after O or N: expect O, N, R */
 #define QR_RCPT		4		/* after R: expect O, R, M */
 #define QR_CONT		5		/* after M: expect C, X */
 #define QR_SIZE		6		/* expect Z */
@@ -627,7 +636,8 @@ void    qfile_corrupt(const char *queue, const char *id, const char *reason)
 
 static const char *qfile_expected[] = {
     "magic", "time", "attribute, sender, original recipient or recipient",
-    "recipient", "original recipient, recipient or message start",
+    "original recipient, dsn request or recipient",
+    "original recipient, dsn request, recipient or message start",
     "content or content end", "size", "end", "end of file",
 };
 
@@ -797,6 +807,9 @@ int     qfile_read_envelope(int fd, struct qfile_info *info, struct vstring *why
     off_t   offset = 0;
     off_t   next = 0;
     char   *orig = 0;
+    int     have_dsn = 0;
+    int     dsn_notify = 0;
+    struct vstring *dsn_orcpt = vstring_alloc(10);
     size_t  rcpt_alloc = 0;
     int     have_sender = 0;
     int     have_content = 0;
@@ -900,9 +913,11 @@ int     qfile_read_envelope(int fd, struct qfile_info *info, struct vstring *why
 	case QR_ENV:
 	case QR_ORCP:
 	case QR_RCPT:
-	    if (state == QR_ORCP && type != REC_TYPE_RCPT) {
-		qfile_bad(why, recno, type, offset,
-			  "original recipient not followed by recipient");
+	    if (state == QR_ORCP && type != REC_TYPE_RCPT
+		&& type != REC_TYPE_ORCP && type != REC_TYPE_DSN) {
+		qfile_bad(why, recno, type, offset, "%s not followed by "
+			  "recipient", orig ? "original recipient" :
+			  "dsn request");
 		goto out;
 	    }
 	    switch (type) {
@@ -934,7 +949,26 @@ int     qfile_read_envelope(int fd, struct qfile_info *info, struct vstring *why
 		have_sender = 1;
 		info->sender = mystrdup(vstring_str(buf));
 		continue;
+	    case REC_TYPE_DSN:
+		if (have_dsn) {
+		    qfile_bad(why, recno, type, offset,
+			      "two dsn requests for one recipient");
+		    goto out;
+		}
+		if (dsn_rec_parse(vstring_str(buf), vstring_len(buf),
+				  &dsn_notify, dsn_orcpt) < 0) {
+		    qfile_bad(why, recno, type, offset, "bad dsn request");
+		    goto out;
+		}
+		have_dsn = 1;
+		state = QR_ORCP;
+		continue;
 	    case REC_TYPE_ORCP:
+		if (orig) {
+		    qfile_bad(why, recno, type, offset,
+			      "two original recipients for one recipient");
+		    goto out;
+		}
 		if (!qfile_text_ok(vstring_str(buf), vstring_len(buf), 1)) {
 		    qfile_bad(why, recno, type, offset,
 			      "bad original recipient address");
@@ -967,6 +1001,10 @@ int     qfile_read_envelope(int fd, struct qfile_info *info, struct vstring *why
 		rcpt->address = mystrdup(vstring_str(buf) + 1);
 		rcpt->orig = orig;
 		orig = 0;
+		rcpt->dsn_notify = have_dsn ? dsn_notify : 0;
+		rcpt->dsn_orcpt = (have_dsn && vstring_len(dsn_orcpt) ?
+				   mystrdup(vstring_str(dsn_orcpt)) : 0);
+		have_dsn = 0;
 		rcpt->state = vstring_str(buf)[0];
 		rcpt->offset = offset;
 		state = QR_RCPT;
@@ -1061,6 +1099,7 @@ int     qfile_read_envelope(int fd, struct qfile_info *info, struct vstring *why
 out:
     if (orig)
 	myfree(orig);
+    vstring_free(&dsn_orcpt);
     vstring_free(&buf);
     (void) vstream_close(&stream);
     if (ret < 0)
@@ -1082,6 +1121,8 @@ void    qfile_info_free(struct qfile_info *info)
 	myfree(info->rcpts[i].address);
 	if (info->rcpts[i].orig)
 	    myfree(info->rcpts[i].orig);
+	if (info->rcpts[i].dsn_orcpt)
+	    myfree(info->rcpts[i].dsn_orcpt);
     }
     if (info->rcpts)
 	myfree(info->rcpts);

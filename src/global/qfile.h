@@ -10,8 +10,10 @@
 /* DESCRIPTION
 /*	A queue file holds one message. Its grammar, in records (rec.h):
 /*
-/*	V T (A | S)* (O? R)+ M C* X Z E
+/*	V T (A | S)* ((O | N)* R)+ M C* X Z E
 /*
+/*	(at most one O and one N before each R: its original recipient
+/*	and its DSN request, dsn.h)
 /*	exactly one S; at least one R; the T, S and Z values well formed;
 /*	Z's sizes equal what the C records hold (header_size: bytes up to
 /*	and including the empty line that ends the headers, or all content
@@ -92,6 +94,8 @@
 /*	the folder is full. Crash-safe like
 /*	qfile_remove_lazy(): the file is either still where it was or out
 /*	of the queue.
+/*	qfile_folder_for(queue, id, why) makes queue/X for a file named
+/*	by id (for the logs in bounce/ and defer/, dsn_log(3h)).
 /*	qfile_corrupt(queue, id, reason): move to corrupt/ and log
 /*	"ID: corrupt queue file moved to corrupt: reason" (msg_warn).
 /*
@@ -127,6 +131,8 @@ struct vstream;
 #define QFILE_HOLD	"hold"
 #define QFILE_CORRUPT	"corrupt"
 #define QFILE_RECYCLE	"recycle"
+#define QFILE_BOUNCE	"bounce"		/* per-message notice logs */
+#define QFILE_DEFER	"defer"			/* delay notice logs */
 #define QFILE_RECYCLE_SIZE	(256 * 1024)	/* larger files are removed */
 
 #define QFILE_MODE_WRITING	0600
@@ -135,6 +141,8 @@ struct vstream;
 struct qfile_rcpt {
     char   *address;
     char   *orig;			/* NULL when there was no O record */
+    int     dsn_notify;			/* DSN_NOTIFY_* mask, 0: not given */
+    char   *dsn_orcpt;			/* ORCPT or NULL */
     int     state;			/* REC_RCPT_* */
     off_t   offset;			/* of the R record */
 };
@@ -173,6 +181,7 @@ extern int qfile_remove(const char *, const char *, struct vstring *);
 extern int qfile_move_lazy(const char *, const char *, const char *, struct vstring *);
 extern int qfile_remove_lazy(const char *, const char *, struct vstring *);
 extern int qfile_recycle(const char *, const char *, off_t, struct vstring *);
+extern int qfile_folder_for(const char *, const char *, struct vstring *);
 extern void qfile_corrupt(const char *, const char *, const char *);
 extern int qfile_read_envelope(int, struct qfile_info *, struct vstring *);
 extern void qfile_info_free(struct qfile_info *);

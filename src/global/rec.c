@@ -155,6 +155,8 @@ const char *rec_type_name(int type)
 	return ("sender");
     case REC_TYPE_ORCP:
 	return ("original recipient");
+    case REC_TYPE_DSN:
+	return ("dsn request");
     case REC_TYPE_RCPT:
 	return ("recipient");
     case REC_TYPE_MESG:

@@ -36,6 +36,9 @@
 /*	the envelope sender; empty for the null sender.
 /* .IP REC_TYPE_ORCP (O)
 /*	the original recipient (as given at RCPT), applies to the next R.
+/* .IP REC_TYPE_DSN (N)
+/*	the recipient's DSN request, "NOTIFY_MASK ORCPT" (dsn.h), applies
+/*	to the next R.
 /* .IP REC_TYPE_RCPT (R)
 /*	a recipient: first data byte is its state (REC_RCPT_*), the rest
 /*	the address. qmgr rewrites the state byte in place.
@@ -63,6 +66,7 @@ struct vstring;
 #define REC_TYPE_ATTR	'A'
 #define REC_TYPE_FROM	'S'
 #define REC_TYPE_ORCP	'O'
+#define REC_TYPE_DSN	'N'
 #define REC_TYPE_RCPT	'R'
 #define REC_TYPE_MESG	'M'
 #define REC_TYPE_CONT	'C'

@@ -506,7 +506,24 @@ static const struct corrupt_case corrupt_cases[] = {
     "record 4 (sender) at offset 45: sender record after recipients"},
     {"A after R", {HEAD, "Sa@b", "RPc@d", "Ax=y", BODY, 0},
     "record 5 (attribute) at offset 53: unexpected record (expected "
-    "original recipient, recipient or message start)"},
+    "original recipient, dsn request, recipient or message start)"},
+    {"N not followed by R", {HEAD, "Sa@b", "N2 ", "M", "CSubject: x\n\nbody\n",
+    "X", "Z17 12 0", "E", 0},
+    "record 5 (message start) at offset 51: dsn request not followed "
+    "by recipient"},
+    {"two N", {HEAD, "Sa@b", "N2 ", "N2 ", "RPc@d", BODY, 0},
+    "record 5 (dsn request) at offset 51: two dsn requests for one recipient"},
+    {"two O", {HEAD, "Sa@b", "Ox@y", "N2 ", "Ox@y", "RPc@d", BODY, 0},
+    "record 6 (original recipient) at offset 59: two original recipients "
+    "for one recipient"},
+    {"N bad mask", {HEAD, "Sa@b", "N16 ", "RPc@d", BODY, 0},
+    "record 4 (dsn request) at offset 44: bad dsn request"},
+    {"N NEVER and more", {HEAD, "Sa@b", "N9 ", "RPc@d", BODY, 0},
+    "record 4 (dsn request) at offset 44: bad dsn request"},
+    {"N bad orcpt", {HEAD, "Sa@b", "N2 bob@x", "RPc@d", BODY, 0},
+    "record 4 (dsn request) at offset 44: bad dsn request"},
+    {"N no space", {HEAD, "Sa@b", "N2", "RPc@d", BODY, 0},
+    "record 4 (dsn request) at offset 44: bad dsn request"},
     {"bad T letters", {"V" REC_MAGIC_TEXT, "T17x.5", "Sa@b", "RPc@d", BODY, 0},
     "record 2 (time) at offset 19: bad arrival time"},
     {"bad T 7 digits", {"V" REC_MAGIC_TEXT, "T1.1234567", "Sa@b", "RPc@d", BODY, 0},
@@ -677,6 +694,40 @@ static void test_header_size(void **state)
     vstring_free(&z);
 }
 
+/* test_dsn_records - N records give each recipient its NOTIFY and ORCPT */
+
+static void test_dsn_records(void **state)
+{
+    static const char *const recs[] = {
+	HEAD, "Adsn_ret=HDRS", "Adsn_envid=QQ 1", "Sa@b",
+	"Ox@y", "N5 rfc822;x@y", "RPc@d",	/* O then N */
+	"N8 ", "Ox@z", "RPe@f",			/* N then O, no ORCPT */
+	"RPg@h",				/* neither */
+	"M", "CSubject: x\n\nbody\n", "X", "Z17 12 3", "E", 0,
+    };
+    struct vstring *data = vstring_alloc(100);
+    struct vstring *why = vstring_alloc(100);
+    struct qfile_info info;
+
+    build(recs, data);
+    if (read_bytes(vstring_str(data), vstring_len(data), &info, why) != 0)
+	fail_msg("%s", vstring_str(why));
+    assert_int_equal(info.rcpt_count, 3);
+    assert_int_equal(info.rcpts[0].dsn_notify, 5);
+    assert_string_equal(info.rcpts[0].dsn_orcpt, "rfc822;x@y");
+    assert_string_equal(info.rcpts[0].orig, "x@y");
+    assert_int_equal(info.rcpts[1].dsn_notify, 8);
+    assert_null(info.rcpts[1].dsn_orcpt);
+    assert_string_equal(info.rcpts[1].orig, "x@z");
+    assert_int_equal(info.rcpts[2].dsn_notify, 0);
+    assert_null(info.rcpts[2].dsn_orcpt);
+    assert_string_equal(qfile_attr(&info, "dsn_ret"), "HDRS");
+    assert_string_equal(qfile_attr(&info, "dsn_envid"), "QQ 1");
+    qfile_info_free(&info);
+    vstring_free(&data);
+    vstring_free(&why);
+}
+
 int     main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -689,6 +740,7 @@ int     main(void)
 	cmocka_unit_test(test_corrupt_table),
 	cmocka_unit_test(test_too_long_record),
 	cmocka_unit_test(test_header_size),
+	cmocka_unit_test(test_dsn_records),
     };
 
     return (cmocka_run_group_tests(tests, tq_dir_setup, tq_dir_teardown));
