@@ -148,6 +148,33 @@ long    var_unk_addr_code;
 #define TIME(name, def, min, max, descr, var) \
 	{ name, MAIL_PARAM_TIME, def, min, max, 0, descr, var }
 
+long    var_bounce_queue_lifetime;
+long    var_default_dest_conc;
+long    var_default_rcpt_limit;
+char   *var_default_transport;
+long    var_delay_warning_time;
+long    var_init_dest_conc;
+long    var_max_queue_lifetime;
+char   *var_relayhost;
+char   *var_smtp_8bit_fallback;
+char   *var_smtp_bind_addr;
+char   *var_smtp_bind_addr6;
+long    var_smtp_cache_time;
+long    var_smtp_conn_tmout;
+long    var_smtp_data0_tmout;
+long    var_smtp_data1_tmout;
+long    var_smtp_data2_tmout;
+long    var_smtp_dest_conc;
+char   *var_smtp_helo_name;
+long    var_smtp_helo_tmout;
+long    var_smtp_mail_tmout;
+long    var_smtp_mx_addr_limit;
+long    var_smtp_quit_tmout;
+long    var_smtp_rcpt_tmout;
+char   *var_transport_maps;
+
+char   *var_double_bounce_sender;
+
 #define DAY	86400L
 #define WEEK	(7 * DAY)
 
@@ -170,6 +197,9 @@ const struct mail_param mail_param_table[] = {
     STR(VAR_ALLOW_FILES, DEF_ALLOW_FILES, 0,
 	"Where local may deliver to /file/name: any of alias, forward, include.",
 	&var_allow_files),
+    TIME(VAR_BOUNCE_QUEUE_LIFETIME, DEF_BOUNCE_QUEUE_LIFETIME, 0, WEEK*10,
+	"How long a delivery status notice (null sender) stays in the queue before it is given up; 0: one attempt.",
+	&var_bounce_queue_lifetime),
     {VAR_CHROOT_REFRESH, MAIL_PARAM_BOOL, DEF_CHROOT_REFRESH, 0, 0, 0,
 	"Whether dromos start first copies the chroot's etc/ files (resolv.conf, hosts, ...) from the system.",
     &var_chroot_refresh},
@@ -191,18 +221,33 @@ const struct mail_param mail_param_table[] = {
     STR(VAR_DATA_DIR, DEF_DATA_DIR, MAIL_PARAM_F_BUILD,
 	"The folder, owned by mail_owner, with data that must survive restarts.",
 	&var_data_dir),
+    INT(VAR_DEFAULT_DEST_CONC, DEF_DEFAULT_DEST_CONC, 1, 1000,
+	"The most connections qmgr keeps busy for one destination (transport and next hop) at once, for transports without a limit of their own.",
+	&var_default_dest_conc),
+    INT(VAR_DEFAULT_RCPT_LIMIT, DEF_DEFAULT_RCPT_LIMIT, 1, 100000,
+	"The most recipients of one message that qmgr gives a delivery agent in one request group (one SMTP transaction).",
+	&var_default_rcpt_limit),
     STR(VAR_DEFAULT_PRIVS, DEF_DEFAULT_PRIVS, 0,
 	"The user that runs commands and file deliveries for aliases when the alias file belongs to root; never root.",
 	&var_default_privs),
     INT(VAR_PROC_LIMIT, DEF_PROC_LIMIT, 1, 100000,
 	"The most processes of one service at once, where master.cf says \"-\".",
 	&var_proc_limit),
+    STR(VAR_DEFAULT_TRANSPORT, DEF_DEFAULT_TRANSPORT, 0,
+	"The transport (a master.cf service) for recipients outside mydestination that transport_maps does not route.",
+	&var_default_transport),
     INT(VAR_DEFER_CODE, DEF_DEFER_CODE, 400, 599,
 	"The SMTP code for the defer step.",
 	&var_defer_code),
+    TIME(VAR_DELAY_WARNING_TIME, DEF_DELAY_WARNING_TIME, 0, WEEK*10,
+	"After how long in the queue the sender gets a notice that a message is not yet delivered; 0: never.",
+	&var_delay_warning_time),
     {VAR_DISABLE_VRFY, MAIL_PARAM_BOOL, DEF_DISABLE_VRFY, 0, 0, 0,
 	"Whether VRFY is disabled (answered with 252 and no information about users).",
     &var_disable_vrfy},
+    STR(VAR_DOUBLE_BOUNCE_SENDER, DEF_DOUBLE_BOUNCE_SENDER, 0,
+	"The local part of the envelope sender of double bounces (notices about failed notices, to postmaster); mail returned to it is discarded.",
+	&var_double_bounce_sender),
     {VAR_EXP_OWNER_ALIAS, MAIL_PARAM_BOOL, DEF_EXP_OWNER_ALIAS, 0, 0, 0,
 	"Whether the envelope sender for an alias with an owner-NAME alias is the owner alias's expansion instead of owner-NAME@$myhostname.",
     &var_exp_owner_alias},
@@ -227,6 +272,9 @@ const struct mail_param mail_param_table[] = {
     STR(VAR_INET_PROTOCOLS, DEF_INET_PROTOCOLS, 0,
 	"The IP versions to use: all, ipv4 or ipv6.",
 	&var_inet_protocols),
+    INT(VAR_INIT_DEST_CONC, DEF_INIT_DEST_CONC, 1, 1000,
+	"The connections qmgr starts with for a destination; each delivered group adds one, up to the destination's limit.",
+	&var_init_dest_conc),
     INT(VAR_BAD_NAME_CODE, DEF_BAD_NAME_CODE, 400, 599,
 	"The SMTP code for reject_invalid_helo_hostname.",
 	&var_bad_name_code),
@@ -269,6 +317,9 @@ const struct mail_param mail_param_table[] = {
     TIME(VAR_MAX_BACKOFF_TIME, DEF_MAX_BACKOFF_TIME, 1, WEEK,
 	"The longest wait before a deferred message is tried again.",
 	&var_max_backoff_time),
+    TIME(VAR_MAX_QUEUE_LIFETIME, DEF_MAX_QUEUE_LIFETIME, 0, WEEK*10,
+	"How long a message that cannot be delivered stays in the queue; then its recipients are bounced with the last reason; 0: one attempt.",
+	&var_max_queue_lifetime),
     INT(VAR_MESSAGE_LIMIT, DEF_MESSAGE_LIMIT, 0, LONG_MAX,
 	"The largest message in bytes that smtpd accepts and cleanup queues (0: no limit).",
 	&var_message_limit),
@@ -329,6 +380,9 @@ const struct mail_param mail_param_table[] = {
     STR(VAR_RELAY_RCPT_MAPS, DEF_RELAY_RCPT_MAPS, 0,
 	"Tables of the valid recipients in relay_domains; empty: every address there is accepted.",
 	&var_relay_rcpt_maps),
+    STR(VAR_RELAYHOST, DEF_RELAYHOST, 0,
+	"The next hop for all non-local mail that transport_maps does not route: a domain (MX lookup), host:port, or [host]:port (no MX lookup); empty: each recipient's domain.",
+	&var_relayhost),
     TIME(VAR_THROTTLE_MIN, DEF_THROTTLE_MIN, 1, DAY,
 	 "How long master waits before restarting a crashed service the first time.",
 	 &var_throttle_min),
@@ -338,6 +392,51 @@ const struct mail_param mail_param_table[] = {
     STR(VAR_SGID_GROUP, DEF_SGID_GROUP, 0,
 	"The group of the one set-gid submission program and of public/ and maildrop/.",
 	&var_sgid_group),
+    STR(VAR_SMTP_8BIT_FALLBACK, DEF_SMTP_8BIT_FALLBACK, 0,
+	"What smtp does with 8-bit content when the peer does not announce 8BITMIME: convert (8-bit MIME parts to quoted-printable), send (as it is), defer or bounce.",
+	&var_smtp_8bit_fallback),
+    STR(VAR_SMTP_BIND_ADDR, DEF_SMTP_BIND_ADDR, 0,
+	"The local IPv4 address that smtp connects from; empty: the system's choice.",
+	&var_smtp_bind_addr),
+    STR(VAR_SMTP_BIND_ADDR6, DEF_SMTP_BIND_ADDR6, 0,
+	"The local IPv6 address that smtp connects from; empty: the system's choice.",
+	&var_smtp_bind_addr6),
+    TIME(VAR_SMTP_CONN_TMOUT, DEF_SMTP_CONN_TMOUT, 1, DAY,
+	"How long smtp waits for a TCP connection to a peer.",
+	&var_smtp_conn_tmout),
+    TIME(VAR_SMTP_CACHE_TIME, DEF_SMTP_CACHE_TIME, 0, DAY,
+	"How long smtp keeps a finished session open for the next message to the same destination; 0: never.",
+	&var_smtp_cache_time),
+    TIME(VAR_SMTP_DATA2_TMOUT, DEF_SMTP_DATA2_TMOUT, 1, DAY,
+	"How long smtp waits for the reply to the end of the content.",
+	&var_smtp_data2_tmout),
+    TIME(VAR_SMTP_DATA0_TMOUT, DEF_SMTP_DATA0_TMOUT, 1, DAY,
+	"How long smtp waits for the reply to DATA.",
+	&var_smtp_data0_tmout),
+    TIME(VAR_SMTP_DATA1_TMOUT, DEF_SMTP_DATA1_TMOUT, 1, DAY,
+	"How long smtp waits for the peer to take more content.",
+	&var_smtp_data1_tmout),
+    INT(VAR_SMTP_DEST_CONC, DEF_SMTP_DEST_CONC, 1, 1000,
+	"The most connections qmgr keeps busy for one smtp destination at once.",
+	&var_smtp_dest_conc),
+    STR(VAR_SMTP_HELO_NAME, DEF_SMTP_HELO_NAME, 0,
+	"The name smtp gives in EHLO and HELO.",
+	&var_smtp_helo_name),
+    TIME(VAR_SMTP_HELO_TMOUT, DEF_SMTP_HELO_TMOUT, 1, DAY,
+	"How long smtp waits for the greeting and the reply to EHLO or HELO.",
+	&var_smtp_helo_tmout),
+    TIME(VAR_SMTP_MAIL_TMOUT, DEF_SMTP_MAIL_TMOUT, 1, DAY,
+	"How long smtp waits for the reply to MAIL FROM.",
+	&var_smtp_mail_tmout),
+    INT(VAR_SMTP_MX_ADDR_LIMIT, DEF_SMTP_MX_ADDR_LIMIT, 1, 100,
+	"The most peer addresses smtp tries for one delivery (MX hosts and their addresses, in order).",
+	&var_smtp_mx_addr_limit),
+    TIME(VAR_SMTP_QUIT_TMOUT, DEF_SMTP_QUIT_TMOUT, 1, DAY,
+	"How long smtp waits for the reply to QUIT.",
+	&var_smtp_quit_tmout),
+    TIME(VAR_SMTP_RCPT_TMOUT, DEF_SMTP_RCPT_TMOUT, 1, DAY,
+	"How long smtp waits for the reply to RCPT TO.",
+	&var_smtp_rcpt_tmout),
     STR(VAR_SMTPD_BANNER, DEF_SMTPD_BANNER, 0,
 	"The text after 220 in the SMTP greeting; it must begin with $myhostname.",
 	&var_smtpd_banner),
@@ -407,6 +506,9 @@ const struct mail_param mail_param_table[] = {
     STR(VAR_SYSLOG_NAME, DEF_SYSLOG_NAME, 0,
 	"The name in front of each program name in log records (dromos/smtpd).",
 	&var_syslog_name),
+    STR(VAR_TRANSPORT_MAPS, DEF_TRANSPORT_MAPS, 0,
+	"Tables that route recipients: the address, its domain, then each parent domain as .domain, to transport:nexthop (either part may be empty: the default).",
+	&var_transport_maps),
     INT(VAR_UNK_ADDR_CODE, DEF_UNK_ADDR_CODE, 400, 599,
 	"The SMTP code for reject_unknown_sender_domain and reject_unknown_recipient_domain when the domain does not exist.",
 	&var_unk_addr_code),

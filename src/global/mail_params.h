@@ -425,4 +425,107 @@ extern char *var_proxy_read_maps;
 #define DEF_UNK_ADDR_CODE	"450"
 extern long var_unk_addr_code;
 
+ /*
+  * Delivery to other hosts: qmgr scheduling and the smtp client.
+  */
+#define VAR_BOUNCE_QUEUE_LIFETIME	"bounce_queue_lifetime"
+#define DEF_BOUNCE_QUEUE_LIFETIME	"5d"
+extern long  var_bounce_queue_lifetime;
+
+#define VAR_DEFAULT_DEST_CONC	"default_destination_concurrency_limit"
+#define DEF_DEFAULT_DEST_CONC	"20"
+extern long  var_default_dest_conc;
+
+#define VAR_DEFAULT_RCPT_LIMIT	"default_destination_recipient_limit"
+#define DEF_DEFAULT_RCPT_LIMIT	"50"
+extern long  var_default_rcpt_limit;
+
+#define VAR_DEFAULT_TRANSPORT	"default_transport"
+#define DEF_DEFAULT_TRANSPORT	"smtp"
+extern char *var_default_transport;
+
+#define VAR_DELAY_WARNING_TIME	"delay_warning_time"
+#define DEF_DELAY_WARNING_TIME	"0h"
+extern long  var_delay_warning_time;
+
+#define VAR_INIT_DEST_CONC	"initial_destination_concurrency"
+#define DEF_INIT_DEST_CONC	"5"
+extern long  var_init_dest_conc;
+
+#define VAR_MAX_QUEUE_LIFETIME	"maximal_queue_lifetime"
+#define DEF_MAX_QUEUE_LIFETIME	"5d"
+extern long  var_max_queue_lifetime;
+
+#define VAR_RELAYHOST	"relayhost"
+#define DEF_RELAYHOST	""
+extern char *var_relayhost;
+
+#define VAR_SMTP_8BIT_FALLBACK	"smtp_8bitmime_fallback"
+#define DEF_SMTP_8BIT_FALLBACK	"convert"
+extern char *var_smtp_8bit_fallback;
+
+#define VAR_SMTP_BIND_ADDR	"smtp_bind_address"
+#define DEF_SMTP_BIND_ADDR	""
+extern char *var_smtp_bind_addr;
+
+#define VAR_SMTP_BIND_ADDR6	"smtp_bind_address6"
+#define DEF_SMTP_BIND_ADDR6	""
+extern char *var_smtp_bind_addr6;
+
+#define VAR_SMTP_CACHE_TIME	"smtp_connection_cache_time_limit"
+#define DEF_SMTP_CACHE_TIME	"2s"
+extern long  var_smtp_cache_time;
+
+#define VAR_SMTP_CONN_TMOUT	"smtp_connect_timeout"
+#define DEF_SMTP_CONN_TMOUT	"30s"
+extern long  var_smtp_conn_tmout;
+
+#define VAR_SMTP_DATA0_TMOUT	"smtp_data_init_timeout"
+#define DEF_SMTP_DATA0_TMOUT	"120s"
+extern long  var_smtp_data0_tmout;
+
+#define VAR_SMTP_DATA1_TMOUT	"smtp_data_xfer_timeout"
+#define DEF_SMTP_DATA1_TMOUT	"180s"
+extern long  var_smtp_data1_tmout;
+
+#define VAR_SMTP_DATA2_TMOUT	"smtp_data_done_timeout"
+#define DEF_SMTP_DATA2_TMOUT	"600s"
+extern long  var_smtp_data2_tmout;
+
+#define VAR_SMTP_DEST_CONC	"smtp_destination_concurrency_limit"
+#define DEF_SMTP_DEST_CONC	"20"
+extern long  var_smtp_dest_conc;
+
+#define VAR_SMTP_HELO_NAME	"smtp_helo_name"
+#define DEF_SMTP_HELO_NAME	"$myhostname"
+extern char *var_smtp_helo_name;
+
+#define VAR_SMTP_HELO_TMOUT	"smtp_helo_timeout"
+#define DEF_SMTP_HELO_TMOUT	"300s"
+extern long  var_smtp_helo_tmout;
+
+#define VAR_SMTP_MAIL_TMOUT	"smtp_mail_timeout"
+#define DEF_SMTP_MAIL_TMOUT	"300s"
+extern long  var_smtp_mail_tmout;
+
+#define VAR_SMTP_MX_ADDR_LIMIT	"smtp_mx_address_limit"
+#define DEF_SMTP_MX_ADDR_LIMIT	"5"
+extern long  var_smtp_mx_addr_limit;
+
+#define VAR_SMTP_QUIT_TMOUT	"smtp_quit_timeout"
+#define DEF_SMTP_QUIT_TMOUT	"300s"
+extern long  var_smtp_quit_tmout;
+
+#define VAR_SMTP_RCPT_TMOUT	"smtp_rcpt_timeout"
+#define DEF_SMTP_RCPT_TMOUT	"300s"
+extern long  var_smtp_rcpt_tmout;
+
+#define VAR_TRANSPORT_MAPS	"transport_maps"
+#define DEF_TRANSPORT_MAPS	""
+extern char *var_transport_maps;
+
+#define VAR_DOUBLE_BOUNCE_SENDER	"double_bounce_sender"
+#define DEF_DOUBLE_BOUNCE_SENDER	"double-bounce"
+extern char *var_double_bounce_sender;
+
 #endif

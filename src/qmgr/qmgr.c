@@ -180,6 +180,7 @@ static void qmgr_trigger(const char *buf, size_t len, const char *service,
 	    break;
 	case 'F':
 	    qmgr_scan_flush();
+	    qmgr_deliver_unthrottle();
 	    scan |= QMGR_SCAN_INCOMING | QMGR_SCAN_DEFERRED;
 	    break;
 	case '\n':
@@ -221,6 +222,7 @@ static void qmgr_pre_init(const char *service, char **argv)
     (void) argv;
     if (addr_class_init(why) < 0)
 	msg_fatal("%s", vstring_str(why));
+    (void) qmgr_route_init(why);
     vstring_free(&why);
 }
 

@@ -19,6 +19,8 @@
 
 #include <qfile.h>
 
+struct vstring;
+
 #define QMGR_ACTIVE_LIMIT	256	/* messages (open files) in memory */
 #define QMGR_CATCHUP_MS	100	/* scan after direct activations */
 #define QMGR_TRIGGER_ID_MAX	64	/* queue ID in an "A" trigger */
@@ -30,6 +32,8 @@
 #define QMGR_RCPT_DONE	2		/* sent or bounced (recorded) */
 #define QMGR_RCPT_DEFER	3		/* deferred this round */
 
+struct qmgr_dest;
+
 struct qmgr_message {
     char   *id;
     int     fd;				/* active/X/ID, read-write */
@@ -38,6 +42,8 @@ struct qmgr_message {
     size_t  next;			/* first recipient maybe WAIT */
     size_t  busy;			/* recipients at an agent */
     size_t  deferred;			/* recipients deferred */
+    char  **reason;			/* per recipient: last deferral */
+    int     bounce_log;		/* bounce/X/ID exists */
     struct qmgr_message *prev;
     struct qmgr_message *next_msg;
 };
@@ -50,6 +56,11 @@ extern size_t qmgr_message_count;
 extern void qmgr_message_activate(const char *, const char *);
 extern void qmgr_message_result(struct qmgr_message *, size_t, int,
 				        const char *, const char *);
+extern void qmgr_message_result_remote(struct qmgr_message *, size_t, int,
+				          const char *, const char *,
+				          const char *, const char *,
+				          const char *, const char *);
+extern int qmgr_message_expired(struct qmgr_message *, long);
 extern void qmgr_message_done_if_idle(struct qmgr_message *);
 extern int qmgr_message_next_wait(struct qmgr_message *, size_t *);
 extern void qmgr_message_log(struct qmgr_message *, size_t, const char *,
@@ -75,5 +86,26 @@ extern void qmgr_scan_room(void);
 #define QMGR_LOCAL_SERVICE	"private/local"
 extern void qmgr_deliver_schedule(void);
 extern void qmgr_deliver_init(void);
+extern void qmgr_deliver_unthrottle(void);
+
+ /*
+  * qmgr_route.c
+  */
+#define QMGR_LOCAL_TRANSPORT	"local"
+#define QMGR_ROUTE_DEFER	(-1)
+#define QMGR_ROUTE_LOCAL	0
+#define QMGR_ROUTE_REMOTE	1
+#define QMGR_ROUTE_ERROR	2
+extern int qmgr_route_init(struct vstring *);
+extern int qmgr_route(const char *, struct vstring *, struct vstring *);
+extern int qmgr_route_name_ok(const char *);
+
+ /*
+  * qmgr_notice.c
+  */
+#define QMGR_NOTICE_FLUSH	"flush"
+#define QMGR_NOTICE_DELAY	"delay"
+extern int qmgr_notice(const char *, const char *, const char *,
+		               struct vstring *);
 
 #endif

@@ -62,6 +62,8 @@
 #include <vstring.h>
 
 #include <deliver_request.h>
+#include <dsn.h>
+#include <dsn_log.h>
 #include <addr_class.h>
 #include <mail_params.h>
 #include <qfile.h>
@@ -77,6 +79,8 @@ size_t  qmgr_message_count;
 
 static void qmgr_message_free(struct qmgr_message *msg)
 {
+    size_t  i;
+
     if (msg->prev)
 	msg->prev->next_msg = msg->next_msg;
     else
@@ -87,6 +91,12 @@ static void qmgr_message_free(struct qmgr_message *msg)
 	qmgr_message_tail = msg->prev;
     if (msg->fd >= 0)
 	(void) close(msg->fd);
+    if (msg->reason) {
+	for (i = 0; i < msg->info.rcpt_count; i++)
+	    if (msg->reason[i])
+		myfree(msg->reason[i]);
+	myfree(msg->reason);
+    }
     qfile_info_free(&msg->info);
     myfree(msg->rstate);
     myfree(msg->id);
@@ -122,7 +132,10 @@ void    qmgr_message_activate(const char *from, const char *id)
     }
     msg->id = mystrdup(id);
     msg->fd = fd;
+    msg->bounce_log = dsn_log_exists(QFILE_BOUNCE, id);
     msg->rstate = (int *) mymalloc(sizeof(int) * (msg->info.rcpt_count + 1));
+    msg->reason = (char **) mymalloc(sizeof(char *) * (msg->info.rcpt_count + 1));
+    memset(msg->reason, 0, sizeof(char *) * (msg->info.rcpt_count + 1));
     for (i = 0; i < msg->info.rcpt_count; i++)
 	msg->rstate[i] = (msg->info.rcpts[i].state == REC_RCPT_TODO ?
 			  QMGR_RCPT_WAIT : QMGR_RCPT_DONE);
@@ -181,26 +194,134 @@ void    qmgr_message_log(struct qmgr_message *msg, size_t i, const char *relay,
 void    qmgr_message_result(struct qmgr_message *msg, size_t i, int status,
 			            const char *dsn, const char *reason)
 {
-    struct vstring *why;
+    qmgr_message_result_remote(msg, i, status, dsn, reason, "", "", "",
+			       QMGR_LOCAL_TRANSPORT);
+}
+
+/* qmgr_message_lifetime - how long this message may stay */
+
+static long qmgr_message_lifetime(struct qmgr_message *msg)
+{
+    const char *at;
+    size_t  len;
+
+    if (*msg->info.sender == 0)
+	return (var_bounce_queue_lifetime);
+    /* The double-bounce sender's mail is a notice too. */
+    len = strlen(var_double_bounce_sender);
+    at = strrchr(msg->info.sender, '@');
+    if (at && (size_t) (at - msg->info.sender) == len
+	&& strncasecmp(msg->info.sender, var_double_bounce_sender, len) == 0
+	&& strcasecmp(at + 1, var_myorigin) == 0)
+	return (var_bounce_queue_lifetime);
+    return (var_max_queue_lifetime);
+}
+
+int     qmgr_message_expired(struct qmgr_message *msg, long now)
+{
+    return (now - msg->info.arrival_sec >= qmgr_message_lifetime(msg));
+}
+
+/* qmgr_message_dsn_log - record a result that a notice reports */
+
+static int qmgr_message_dsn_log(struct qmgr_message *msg, size_t i,
+				        const char *folder, const char *action,
+				        const char *dsn, const char *reason,
+				        const char *mta, const char *diag,
+				        struct vstring *why)
+{
+    struct dsn_entry e;
+    struct qfile_rcpt *rcpt = msg->info.rcpts + i;
+
+    memset(&e, 0, sizeof(e));
+    e.rcpt = rcpt->address;
+    e.orig = rcpt->orig ? rcpt->orig : "";
+    e.orcpt = rcpt->dsn_orcpt ? rcpt->dsn_orcpt : "";
+    e.notify = rcpt->dsn_notify;
+    e.action = (char *) action;
+    e.status = (char *) dsn;
+    e.reason = (char *) reason;
+    e.mta = (char *) mta;
+    e.diag = (char *) diag;
+    e.time = (long) time((time_t *) 0);
+    if (dsn_log_append(folder, msg->id, &e, why) < 0)
+	return (-1);
+    if (strcmp(folder, QFILE_BOUNCE) == 0)
+	msg->bounce_log = 1;
+    return (0);
+}
+
+void    qmgr_message_result_remote(struct qmgr_message *msg, size_t i,
+				           int status, const char *dsn,
+				           const char *reason, const char *mta,
+				           const char *diag, const char *action,
+				           const char *transport)
+{
+    struct vstring *why = 0;
+    struct vstring *text = 0;
     int     state;
+    int     notify = msg->info.rcpts[i].dsn_notify;
 
     if (msg->rstate[i] == QMGR_RCPT_BUSY && msg->busy > 0)
 	msg->busy--;
+
+    /*
+     * A recipient deferred once too often: its message is past its
+     * lifetime, and the last reason is the bounce reason.
+     */
+    if (status == DELIVER_STAT_DEFER
+	&& qmgr_message_expired(msg, (long) time((time_t *) 0))) {
+	text = vstring_alloc(100);
+	vstring_sprintf(text, "message expired after %ld seconds in the "
+			"queue: %s", (long) time((time_t *) 0)
+			- msg->info.arrival_sec, reason);
+	qmgr_message_log(msg, i, *mta ? mta : "none", dsn, "expired",
+			 vstring_str(text));
+	status = DELIVER_STAT_BOUNCE;
+	reason = vstring_str(text);
+    }
     switch (status) {
     case DELIVER_STAT_SENT:
     case DELIVER_STAT_BOUNCE:
-	state = (status == DELIVER_STAT_SENT ? REC_RCPT_SENT : REC_RCPT_BOUNCED);
 	why = vstring_alloc(100);
+	if (status == DELIVER_STAT_BOUNCE
+	    && dsn_notify_wants(notify, DSN_NOTIFY_FAILURE)
+	    && qmgr_message_dsn_log(msg, i, QFILE_BOUNCE, "failed", dsn,
+				    reason, mta, diag, why) < 0) {
+	    /* No record, no notice: keep the recipient for later. */
+	    msg_warn("%s: record the bounce of <%s>: %s", msg->id,
+		     msg->info.rcpts[i].address, vstring_str(why));
+	    msg->rstate[i] = QMGR_RCPT_DEFER;
+	    msg->deferred++;
+	    break;
+	}
+	if (status == DELIVER_STAT_SENT && (notify & DSN_NOTIFY_SUCCESS)
+	    && strcmp(action, "passed") != 0
+	    && qmgr_message_dsn_log(msg, i, QFILE_BOUNCE,
+				    *action ? action :
+				    strcmp(transport, QMGR_LOCAL_TRANSPORT) == 0 ?
+				    "delivered" : "relayed", dsn, reason, mta,
+				    diag, why) < 0)
+	    msg_warn("%s: record the delivery to <%s> for a success notice: "
+		     "%s", msg->id, msg->info.rcpts[i].address,
+		     vstring_str(why));
+	state = (status == DELIVER_STAT_SENT ? REC_RCPT_SENT : REC_RCPT_BOUNCED);
 	if (qfile_set_rcpt_state(msg->fd, msg->info.rcpts[i].offset, state,
 				 why) < 0)
 	    msg_fatal("%s: record recipient state: %s", msg->id,
 		      vstring_str(why));
-	vstring_free(&why);
 	msg->rstate[i] = QMGR_RCPT_DONE;
 	break;
     case DELIVER_STAT_DEFER:
 	msg->rstate[i] = QMGR_RCPT_DEFER;
 	msg->deferred++;
+	if (msg->reason) {
+	    if (msg->reason[i])
+		myfree(msg->reason[i]);
+	    text = vstring_alloc(100);
+	    vstring_sprintf(text, "%s %s", *dsn ? dsn : "4.0.0", reason);
+	    msg->reason[i] = mystrdup(vstring_str(text));
+	}
 	break;
     default:					/* not attempted: again */
 	msg->rstate[i] = QMGR_RCPT_WAIT;
@@ -208,6 +329,10 @@ void    qmgr_message_result(struct qmgr_message *msg, size_t i, int status,
 	    msg->next = i;
 	break;
     }
+    if (why)
+	vstring_free(&why);
+    if (text)
+	vstring_free(&text);
 }
 
 long    qmgr_backoff(long arrival, long now)
@@ -223,17 +348,84 @@ long    qmgr_backoff(long arrival, long now)
     return (delay);
 }
 
+/* qmgr_message_delay_warning - tell the sender, once, that mail waits */
+
+static void qmgr_message_delay_warning(struct qmgr_message *msg)
+{
+    struct vstring *why;
+    size_t  i;
+    size_t  count = 0;
+    const char *sp;
+
+    if (var_delay_warning_time <= 0 || *msg->info.sender == 0
+	|| (long) time((time_t *) 0) - msg->info.arrival_sec
+	< var_delay_warning_time
+	|| dsn_log_exists(QFILE_DEFER, msg->id))
+	return;
+    why = vstring_alloc(100);
+    for (i = 0; i < msg->info.rcpt_count; i++) {
+	if (msg->rstate[i] != QMGR_RCPT_DEFER
+	    || !dsn_notify_wants(msg->info.rcpts[i].dsn_notify, DSN_NOTIFY_DELAY))
+	    continue;
+	/* The reason is kept as "DSN text". */
+	sp = msg->reason[i] ? strchr(msg->reason[i], ' ') : 0;
+	if (sp)
+	    msg->reason[i][sp - msg->reason[i]] = 0;
+	if (qmgr_message_dsn_log(msg, i, QFILE_DEFER, "delayed",
+				 msg->reason[i] ? msg->reason[i] : "4.0.0",
+				 sp ? sp + 1 : "delivery deferred", "", "",
+				 why) < 0) {
+	    msg_warn("%s: delay notice log: %s", msg->id, vstring_str(why));
+	    (void) dsn_log_remove(QFILE_DEFER, msg->id, why);
+	    count = 0;
+	    if (sp)
+		msg->reason[i][sp - msg->reason[i]] = ' ';
+	    break;
+	}
+	if (sp)
+	    msg->reason[i][sp - msg->reason[i]] = ' ';
+	count++;
+    }
+    if (count > 0 && qmgr_notice(QMGR_NOTICE_DELAY, QFILE_ACTIVE, msg->id,
+				 why) < 0) {
+	msg_warn("%s: delay notice not sent: %s", msg->id, vstring_str(why));
+	(void) dsn_log_remove(QFILE_DEFER, msg->id, why);
+    }
+    /* The log stays as the mark that the warning was sent. */
+    vstring_free(&why);
+}
+
 void    qmgr_message_done_if_idle(struct qmgr_message *msg)
 {
     struct vstring *why;
     struct vstring *path;
     struct timeval tv[2];
     size_t  i;
+    int     notices_ok = 1;
 
     if (msg->busy > 0 || qmgr_message_next_wait(msg, &i))
 	return;
     why = vstring_alloc(100);
-    if (msg->deferred > 0) {
+
+    /*
+     * Notices first, while the file is in active/: failures and success
+     * reports. When bounce cannot take them now, the message waits in
+     * deferred/ and they are tried again with it.
+     */
+    if (msg->bounce_log) {
+	if (qmgr_notice(QMGR_NOTICE_FLUSH, QFILE_ACTIVE, msg->id, why) < 0) {
+	    msg_warn("%s: notice not sent, will try again: %s", msg->id,
+		     vstring_str(why));
+	    notices_ok = 0;
+	} else if (dsn_log_remove(QFILE_BOUNCE, msg->id, why) < 0) {
+	    msg_warn("%s: %s", msg->id, vstring_str(why));
+	} else {
+	    msg->bounce_log = 0;
+	}
+    }
+    if (msg->deferred > 0)
+	qmgr_message_delay_warning(msg);
+    if (msg->deferred > 0 || !notices_ok) {
 	(void) close(msg->fd);
 	msg->fd = -1;
 	if (qfile_move_lazy(QFILE_ACTIVE, QFILE_DEFERRED, msg->id, why) < 0) {
@@ -250,6 +442,9 @@ void    qmgr_message_done_if_idle(struct qmgr_message *msg)
 	    vstring_free(&path);
 	}
     } else {
+	if (dsn_log_exists(QFILE_DEFER, msg->id)
+	    && dsn_log_remove(QFILE_DEFER, msg->id, why) < 0)
+	    msg_warn("%s: %s", msg->id, vstring_str(why));
 	/* Closed first: a recycled file may be reused at once. */
 	(void) close(msg->fd);
 	msg->fd = -1;

@@ -203,7 +203,11 @@ static void test_sent_and_deferred(void **unused)
     assert_true(st.st_mtime >= time((time_t *) 0) + 99);
     assert_true(st.st_mtime <= time((time_t *) 0) + 101);
 
-    /* Next attempt: c bounces, and the file is removed. */
+    /*
+     * Next attempt: c bounces. The bounce is recorded in bounce/ first;
+     * with no bounce service to send the notice, the file waits in
+     * deferred/ with every recipient done, and the log stays.
+     */
     qmgr_message_activate(QFILE_DEFERRED, vstring_str(id));
     msg = qmgr_message_list;
     assert_non_null(msg);
@@ -214,7 +218,16 @@ static void test_sent_and_deferred(void **unused)
     qmgr_message_result(msg, 2, DELIVER_STAT_BOUNCE, "5.1.1", "unknown");
     state_of(QFILE_ACTIVE, vstring_str(id), states, sizeof(states));
     assert_string_equal(states, "DDB");
+    assert_true(exists(QFILE_BOUNCE, vstring_str(id)));
     qmgr_message_done_if_idle(msg);
+    assert_int_equal(qmgr_message_count, 0);
+    assert_false(exists(QFILE_ACTIVE, vstring_str(id)));
+    assert_true(exists(QFILE_DEFERRED, vstring_str(id)));
+    assert_true(exists(QFILE_BOUNCE, vstring_str(id)));
+
+    /* Without the log (the notice went out), the file is removed. */
+    assert_int_equal(unlink(qfile_path(path, QFILE_BOUNCE, vstring_str(id))), 0);
+    qmgr_message_activate(QFILE_DEFERRED, vstring_str(id));
     assert_int_equal(qmgr_message_count, 0);
     assert_false(exists(QFILE_ACTIVE, vstring_str(id)));
     assert_false(exists(QFILE_DEFERRED, vstring_str(id)));
@@ -293,6 +306,52 @@ static void test_corrupt_file(void **unused)
     testqfile_done(&dir);
 }
 
+/* lifetime_setup - the parameters qmgr_message.c reads */
+
+static int lifetime_setup(void **unused)
+{
+    static char dbl[] = "double-bounce";
+    static char origin[] = "localhost";
+
+    var_max_queue_lifetime = 5 * 86400;
+    var_bounce_queue_lifetime = 5 * 86400;
+    var_delay_warning_time = 0;
+    var_double_bounce_sender = dbl;
+    var_myorigin = origin;
+    var_ipc_timeout = 10;
+    return (0);
+}
+
+/* test_expired - a deferral past the lifetime is a bounce */
+
+static void test_expired(void **unused)
+{
+    char   *dir = testqfile_queue();
+    struct vstring *id = vstring_alloc(40);
+    struct vstring *path = vstring_alloc(100);
+    const char *rcpts[] = {"a@localhost", 0};
+    struct qmgr_message *msg;
+    char    states[8];
+
+    testqfile_make(QFILE_INCOMING, "s@example.org", rcpts, 0, "x\n", id);
+    qmgr_message_activate(QFILE_INCOMING, vstring_str(id));
+    msg = qmgr_message_list;
+    assert_non_null(msg);
+    msg->info.arrival_sec -= 100;
+    var_max_queue_lifetime = 50;
+    msg->rstate[0] = QMGR_RCPT_BUSY;
+    msg->busy++;
+    qmgr_message_result(msg, 0, DELIVER_STAT_DEFER, "4.4.1", "no route");
+    state_of(QFILE_ACTIVE, vstring_str(id), states, sizeof(states));
+    assert_string_equal(states, "B");
+    assert_true(exists(QFILE_BOUNCE, vstring_str(id)));
+    qmgr_message_done_if_idle(msg);
+    var_max_queue_lifetime = 5 * 86400;
+    vstring_free(&id);
+    vstring_free(&path);
+    testqfile_done(&dir);
+}
+
 int     main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -302,7 +361,8 @@ int     main(int argc, char **argv)
 	cmocka_unit_test(test_retry_puts_back_in_line),
 	cmocka_unit_test(test_all_done_file_removed),
 	cmocka_unit_test(test_corrupt_file),
+	cmocka_unit_test(test_expired),
     };
 
-    return (cmocka_run_group_tests(tests, 0, 0));
+    return (cmocka_run_group_tests(tests, lifetime_setup, 0));
 }

@@ -40,7 +40,7 @@ char   *testqfile_queue(void)
 {
     static const char *queues[] = {
 	QFILE_INCOMING, QFILE_ACTIVE, QFILE_DEFERRED, QFILE_HOLD,
-	QFILE_CORRUPT, 0,
+	QFILE_CORRUPT, QFILE_BOUNCE, QFILE_DEFER, 0,
     };
     const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
     struct vstring *buf = vstring_alloc(100);
