@@ -62,7 +62,7 @@ int     qmgr_route_init(struct vstring *why)
 {
     size_t  i;
 
-    qmgr_route_names = argv_split(var_transport_maps, " ,\t\r\n");
+    qmgr_route_names = argv_split_braced(var_transport_maps, " ,\t\r\n");
     qmgr_route_dicts = (struct dict **)
 	mymalloc((qmgr_route_names->argc + 1) * sizeof(*qmgr_route_dicts));
     for (i = 0; i < qmgr_route_names->argc; i++) {
