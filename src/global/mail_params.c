@@ -155,6 +155,7 @@ char   *var_default_transport;
 long    var_delay_warning_time;
 long    var_init_dest_conc;
 long    var_max_queue_lifetime;
+long    var_qmgr_active_limit;
 char   *var_relayhost;
 char   *var_smtp_8bit_fallback;
 char   *var_smtp_bind_addr;
@@ -356,6 +357,9 @@ const struct mail_param mail_param_table[] = {
     STR(VAR_PROXY_READ_MAPS, DEF_PROXY_READ_MAPS, 0,
 	"The tables proxymap may open for other daemons, named proxy:type:name (other words are ignored).",
 	&var_proxy_read_maps),
+    INT(VAR_QMGR_ACTIVE_LIMIT, DEF_QMGR_ACTIVE_LIMIT, 1, 1000000,
+	"The most messages qmgr holds in the active queue (in memory) at once; the messages of a destination that is slow or throttled wait there without holding back the others.",
+	&var_qmgr_active_limit),
     STR(VAR_QUEUE_DIR, DEF_QUEUE_DIR, MAIL_PARAM_F_BUILD,
 	"The folder with the mail queue and the daemons' sockets; the chroot jail.",
 	&var_queue_dir),

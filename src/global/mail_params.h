@@ -452,6 +452,10 @@ extern long  var_delay_warning_time;
 #define DEF_INIT_DEST_CONC	"5"
 extern long  var_init_dest_conc;
 
+#define VAR_QMGR_ACTIVE_LIMIT	"qmgr_message_active_limit"
+#define DEF_QMGR_ACTIVE_LIMIT	"20000"
+extern long var_qmgr_active_limit;
+
 #define VAR_MAX_QUEUE_LIFETIME	"maximal_queue_lifetime"
 #define DEF_MAX_QUEUE_LIFETIME	"5d"
 extern long  var_max_queue_lifetime;

@@ -42,9 +42,10 @@
 /*	cleanup and is left alone, unless it is older than an hour (an
 /*	abandoned write), when it is removed. In deferred/ a file's
 /*	modification time is the time of its next delivery attempt; files
-/*	whose time has come are moved to active/ the same way. At most 256
-/*	messages are in the active queue at once; the rest wait for the
-/*	next scan.
+/*	whose time has come are moved to active/ the same way. At most
+/*	$qmgr_message_active_limit messages are in the active queue at
+/*	once (their envelopes in memory, no file kept open); the rest wait
+/*	for the next scan.
 /*
 /*	Delivery: every recipient that is this host's (addr_class(3): no
 /*	domain, a domain in $mydestination, or an address literal of this

@@ -21,7 +21,6 @@
 
 struct vstring;
 
-#define QMGR_ACTIVE_LIMIT	256	/* messages (open files) in memory */
 #define QMGR_CATCHUP_MS	100	/* scan after direct activations */
 #define QMGR_TRIGGER_ID_MAX	64	/* queue ID in an "A" trigger */
 #define QMGR_ABANDON_AGE	3600	/* unready file older than this: gone */
@@ -36,7 +35,6 @@ struct qmgr_dest;
 
 struct qmgr_message {
     char   *id;
-    int     fd;				/* active/X/ID, read-write */
     struct qfile_info info;
     int    *rstate;			/* QMGR_RCPT_* per recipient */
     size_t  next;			/* first recipient maybe WAIT */

@@ -89,8 +89,6 @@ static void qmgr_message_free(struct qmgr_message *msg)
 	msg->next_msg->prev = msg->prev;
     else
 	qmgr_message_tail = msg->prev;
-    if (msg->fd >= 0)
-	(void) close(msg->fd);
     if (msg->reason) {
 	for (i = 0; i < msg->info.rcpt_count; i++)
 	    if (msg->reason[i])
@@ -130,8 +128,9 @@ void    qmgr_message_activate(const char *from, const char *id)
 	qfile_corrupt(QFILE_ACTIVE, id, vstring_str(why));
 	goto out;
     }
+    /* No descriptor is kept: the active queue may hold many messages. */
+    (void) close(fd);
     msg->id = mystrdup(id);
-    msg->fd = fd;
     msg->bounce_log = dsn_log_exists(QFILE_BOUNCE, id);
     msg->rstate = (int *) mymalloc(sizeof(int) * (msg->info.rcpt_count + 1));
     msg->reason = (char **) mymalloc(sizeof(char *) * (msg->info.rcpt_count + 1));
@@ -196,6 +195,30 @@ void    qmgr_message_result(struct qmgr_message *msg, size_t i, int status,
 {
     qmgr_message_result_remote(msg, i, status, dsn, reason, "", "", "",
 			       QMGR_LOCAL_TRANSPORT);
+}
+
+/* qmgr_message_mark - write a recipient's final state into the file */
+
+static int qmgr_message_mark(struct qmgr_message *msg, size_t i, int state,
+			             struct vstring *why)
+{
+    struct vstring *path = vstring_alloc(100);
+    int     fd;
+    int     ret;
+
+    if ((fd = open(qfile_path(path, QFILE_ACTIVE, msg->id),
+		   O_RDWR | O_CLOEXEC)) < 0) {
+	vstring_sprintf(why, "open %s: %m", vstring_str(path));
+	ret = -1;
+    } else {
+	ret = qfile_set_rcpt_state(fd, msg->info.rcpts[i].offset, state, why);
+	if (close(fd) < 0 && ret == 0) {
+	    vstring_sprintf(why, "close %s: %m", vstring_str(path));
+	    ret = -1;
+	}
+    }
+    vstring_free(&path);
+    return (ret);
 }
 
 /* qmgr_message_lifetime - how long this message may stay */
@@ -306,8 +329,7 @@ void    qmgr_message_result_remote(struct qmgr_message *msg, size_t i,
 		     "%s", msg->id, msg->info.rcpts[i].address,
 		     vstring_str(why));
 	state = (status == DELIVER_STAT_SENT ? REC_RCPT_SENT : REC_RCPT_BOUNCED);
-	if (qfile_set_rcpt_state(msg->fd, msg->info.rcpts[i].offset, state,
-				 why) < 0)
+	if (qmgr_message_mark(msg, i, state, why) < 0)
 	    msg_fatal("%s: record recipient state: %s", msg->id,
 		      vstring_str(why));
 	msg->rstate[i] = QMGR_RCPT_DONE;
@@ -426,8 +448,6 @@ void    qmgr_message_done_if_idle(struct qmgr_message *msg)
     if (msg->deferred > 0)
 	qmgr_message_delay_warning(msg);
     if (msg->deferred > 0 || !notices_ok) {
-	(void) close(msg->fd);
-	msg->fd = -1;
 	if (qfile_move_lazy(QFILE_ACTIVE, QFILE_DEFERRED, msg->id, why) < 0) {
 	    msg_warn("%s: move to %s: %s", msg->id, QFILE_DEFERRED,
 		     vstring_str(why));
@@ -445,9 +465,6 @@ void    qmgr_message_done_if_idle(struct qmgr_message *msg)
 	if (dsn_log_exists(QFILE_DEFER, msg->id)
 	    && dsn_log_remove(QFILE_DEFER, msg->id, why) < 0)
 	    msg_warn("%s: %s", msg->id, vstring_str(why));
-	/* Closed first: a recycled file may be reused at once. */
-	(void) close(msg->fd);
-	msg->fd = -1;
 	if (qfile_recycle(QFILE_ACTIVE, msg->id, msg->info.content_offset
 			  + msg->info.content_size, why) < 0)
 	    msg_warn("%s: remove: %s", msg->id, vstring_str(why));

@@ -125,7 +125,7 @@ void    qmgr_scan_recover(void)
 static int qmgr_scan_entry(const char *dir, const char *name,
 			           struct vstring *path, struct stat *st)
 {
-    if (qmgr_message_count >= QMGR_ACTIVE_LIMIT)
+    if (qmgr_message_count >= (size_t) var_qmgr_active_limit)
 	return (QMGR_SCAN_STOP);
     vstring_sprintf(path, "%s/%s", dir, name);
     if (lstat(vstring_str(path), st) < 0) {
@@ -291,7 +291,7 @@ void    qmgr_scan_flush(void)
 void    qmgr_scan_request(int what)
 {
     qmgr_scan_pending |= what;
-    if (qmgr_message_count < QMGR_ACTIVE_LIMIT)
+    if (qmgr_message_count < (size_t) var_qmgr_active_limit)
 	event_request_timer(qmgr_scan_event, (void *) 0, 0);
 }
 
@@ -320,6 +320,6 @@ void    qmgr_scan_room(void)
      */
     if (qmgr_message_count == 0 && qmgr_catchup_armed)
 	qmgr_scan_pending |= QMGR_SCAN_INCOMING;
-    if (qmgr_scan_pending && qmgr_message_count < QMGR_ACTIVE_LIMIT)
+    if (qmgr_scan_pending && qmgr_message_count < (size_t) var_qmgr_active_limit)
 	event_request_timer(qmgr_scan_event, (void *) 0, 0);
 }
