@@ -192,19 +192,32 @@ static int smtpd_param_size(struct smtpd_params *p, const char *value,
     return (SMTPD_PARAM_OK);
 }
 
+/* smtpd_param_choice - value's index in a null-terminated list, or -1 */
+
+static int smtpd_param_choice(const char *value, const char *const * names)
+{
+    int     i;
+
+    for (i = 0; value != 0 && names[i] != 0; i++)
+	if (strcasecmp(value, names[i]) == 0)
+	    return (i);
+    return (-1);
+}
+
 /* smtpd_param_body - BODY=7BIT|8BITMIME */
 
 static int smtpd_param_body(struct smtpd_params *p, const char *value,
 			            struct vstring *why)
 {
-    if (value != 0 && strcasecmp(value, "7BIT") == 0) {
-	p->body = SMTPD_BODY_7BIT;
-    } else if (value != 0 && strcasecmp(value, "8BITMIME") == 0) {
-	p->body = SMTPD_BODY_8BITMIME;
-    } else {
+    static const char *const names[] = {"7BIT", "8BITMIME", 0};
+    static const int codes[] = {SMTPD_BODY_7BIT, SMTPD_BODY_8BITMIME};
+    int     i;
+
+    if ((i = smtpd_param_choice(value, names)) < 0) {
 	vstring_strcpy(why, "Unsupported BODY parameter value");
 	return (SMTPD_PARAM_SYNTAX);
     }
+    p->body = codes[i];
     return (SMTPD_PARAM_OK);
 }
 
@@ -213,14 +226,14 @@ static int smtpd_param_body(struct smtpd_params *p, const char *value,
 static int smtpd_param_ret(struct smtpd_params *p, const char *value,
 			           struct vstring *why)
 {
-    if (value != 0 && strcasecmp(value, DSN_RET_FULL) == 0) {
-	p->ret = DSN_RET_FULL;
-    } else if (value != 0 && strcasecmp(value, DSN_RET_HDRS) == 0) {
-	p->ret = DSN_RET_HDRS;
-    } else {
+    static const char *const names[] = {DSN_RET_FULL, DSN_RET_HDRS, 0};
+    int     i;
+
+    if ((i = smtpd_param_choice(value, names)) < 0) {
 	vstring_strcpy(why, "Bad RET parameter: need FULL or HDRS");
 	return (SMTPD_PARAM_SYNTAX);
     }
+    p->ret = names[i];
     return (SMTPD_PARAM_OK);
 }
 

@@ -40,21 +40,8 @@
 
 int     LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
- /*
-  * smtpd_parse.c's command table names the handlers; this target only
-  * parses.
-  */
-#define STUB(name) int name(struct smtpd_state *s, char *a) { return (0); }
-STUB(smtpd_cmd_helo)
-STUB(smtpd_cmd_ehlo)
-STUB(smtpd_cmd_mail)
-STUB(smtpd_cmd_rcpt)
-STUB(smtpd_cmd_data)
-STUB(smtpd_cmd_rset)
-STUB(smtpd_cmd_noop)
-STUB(smtpd_cmd_quit)
-STUB(smtpd_cmd_vrfy)
-STUB(smtpd_cmd_help)
+/* smtpd_parse.c's command table names the handlers; this target only parses. */
+#include "smtpd_cmd_stubs.h"
 
 /* check - abort when a promise is broken */
 

@@ -266,7 +266,7 @@ def test_syntax_errors(inst):
     expect(c, 'RCPT TO:<>', '501 5.1.3 Bad recipient address syntax')
     expect(c, 'RCPT TO:<bob@>', '501 5.1.3 Bad recipient address syntax')
     expect(c, 'RCPT TO:<bob>', '501 5.1.3 Bad recipient address syntax')
-    expect(c, 'RCPT TO:<bob%s> NOTIFY=NEVER' % R, '555 5.5.4 Unsupported option: NOTIFY')
+    expect(c, 'RCPT TO:<bob%s> XNOTIFY=NEVER' % R, '555 5.5.4 Unsupported option: XNOTIFY')
     expect(c, 'RCPT TO:<Postmaster>', '250 2.1.5 Ok')
     expect(c, 'RCPT TO: <bob%s>' % R.upper(), '250 2.1.5 Ok')
     expect(c, 'DATA now', '501 5.5.2 Syntax: DATA')

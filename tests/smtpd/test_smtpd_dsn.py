@@ -6,7 +6,6 @@ ORCPT decoded) before the recipient's R record. The messages go through
 the 'hold' smtpd, whose sender restriction says HOLD, so each file stays
 in hold/ to be read. Malformed parameters get 501 5.5.4 (a parameter the
 command does not take 555 5.5.4) and nothing is queued."""
-import os
 import struct
 
 import pytest
@@ -53,6 +52,11 @@ def send(inst, mail, rcpts):
     for r in rcpts:
         code, lines = c.cmd(r)
         assert lines == ['250 2.1.5 Ok'], (r, lines)
+    return finish(inst, c)
+
+
+def finish(inst, c):
+    """DATA, a short message and QUIT: the held queue file's envelope."""
     assert c.cmd('DATA')[0] == 354
     code, lines = c.cmd('Subject: dsn\r\n\r\nbody\r\n.')
     assert code == 250, lines
@@ -218,13 +222,5 @@ def test_rset_forgets_ret_and_envid(inst):
     assert c.cmd('RSET')[0] == 250
     assert c.cmd('MAIL FROM:<alice@example.org>')[0] == 250
     assert c.cmd('RCPT TO:<bob%s>' % R)[0] == 250
-    assert c.cmd('DATA')[0] == 354
-    code, lines = c.cmd('Subject: rset\r\n\r\nbody\r\n.')
-    assert code == 250, lines
-    qid = lines[-1].split()[-1]
-    c.cmd('QUIT')
-    c.close()
-    wait_for(lambda: inst.queue_file(qid, ('hold',)), timeout=10,
-             what='%s in hold/' % qid)
-    a = attrs(envelope(inst.queue_file(qid, ('hold',))))
+    a = attrs(finish(inst, c))
     assert 'dsn_ret' not in a and 'dsn_envid' not in a
