@@ -24,18 +24,19 @@
 #include <dsn_log.h>
 #include <qfile.h>
 
-/* dsn_log_field - one escaped "name=value" */
+/* dsn_log_field - one escaped "name=value", the value cut at max bytes */
 
 static void dsn_log_field(struct vstring *buf, const char *name,
-			          const char *value)
+			          const char *value, size_t max)
 {
     const char *cp;
+    size_t  n;
 
     if (vstring_len(buf) > 0 && vstring_str(buf)[vstring_len(buf) - 1] != '\n')
 	vstring_appendc(buf, '\t');
     vstring_appends(buf, name);
     vstring_appendc(buf, '=');
-    for (cp = value ? value : ""; *cp; cp++) {
+    for (cp = value ? value : "", n = 0; *cp && n < max; cp++, n++) {
 	switch (*cp) {
 	case '\\':
 	    vstring_appends(buf, "\\\\");
@@ -56,22 +57,32 @@ static void dsn_log_field(struct vstring *buf, const char *name,
     }
 }
 
+ /*
+  * Every value is cut before it is escaped (an escape doubles a byte at
+  * most), so that the longest line there can be fits the reader's limit.
+  */
+#define DSN_LOG_LONGEST	(2 * (3 * DSN_LOG_ADDR_MAX + 3 * DSN_LOG_WORD_MAX \
+			      + 2 * DSN_LOG_TEXT_MAX) + 2 * 40 + 100)
+
+_Static_assert(DSN_LOG_LONGEST < DSN_LOG_LINE_MAX,
+	       "the longest dsn_log line fits the reader's limit");
+
 void    dsn_log_format(struct vstring *buf, const struct dsn_entry *e)
 {
     char    num[40];
 
-    dsn_log_field(buf, "rcpt", e->rcpt);
-    dsn_log_field(buf, "orig", e->orig);
-    dsn_log_field(buf, "orcpt", e->orcpt);
+    dsn_log_field(buf, "rcpt", e->rcpt, DSN_LOG_ADDR_MAX);
+    dsn_log_field(buf, "orig", e->orig, DSN_LOG_ADDR_MAX);
+    dsn_log_field(buf, "orcpt", e->orcpt, DSN_LOG_ADDR_MAX);
     (void) snprintf(num, sizeof(num), "%d", e->notify & DSN_NOTIFY_MASK);
-    dsn_log_field(buf, "notify", num);
-    dsn_log_field(buf, "action", e->action);
-    dsn_log_field(buf, "status", e->status);
-    dsn_log_field(buf, "reason", e->reason);
-    dsn_log_field(buf, "mta", e->mta);
-    dsn_log_field(buf, "diag", e->diag);
+    dsn_log_field(buf, "notify", num, sizeof(num));
+    dsn_log_field(buf, "action", e->action, DSN_LOG_WORD_MAX);
+    dsn_log_field(buf, "status", e->status, DSN_LOG_WORD_MAX);
+    dsn_log_field(buf, "reason", e->reason, DSN_LOG_TEXT_MAX);
+    dsn_log_field(buf, "mta", e->mta, DSN_LOG_WORD_MAX);
+    dsn_log_field(buf, "diag", e->diag, DSN_LOG_TEXT_MAX);
     (void) snprintf(num, sizeof(num), "%ld", e->time);
-    dsn_log_field(buf, "time", num);
+    dsn_log_field(buf, "time", num, sizeof(num));
     vstring_appendc(buf, '\n');
 }
 

@@ -37,7 +37,12 @@
 /*	dsn_log_free(entries, count) frees them.
 /*	dsn_log_remove(folder, id, why): unlink (no log is not an
 /*	error). dsn_log_exists(folder, id): 1 or 0.
-/*	dsn_log_format(buf, entry) appends one line to buf.
+/*	dsn_log_format(buf, entry) appends one line to buf. So that a
+/*	reader can always read what was written, each value is cut before
+/*	it is escaped: reason and diag at DSN_LOG_TEXT_MAX bytes, rcpt,
+/*	orig and orcpt at DSN_LOG_ADDR_MAX, action, status and mta at
+/*	DSN_LOG_WORD_MAX; the longest line is then well below
+/*	DSN_LOG_LINE_MAX (checked when dsn_log.c is compiled).
 /* DIAGNOSTICS
 /*	Return values and why.
 /*--*/
@@ -59,6 +64,9 @@ struct dsn_entry {
 };
 
 #define DSN_LOG_LINE_MAX	(64 * 1024)
+#define DSN_LOG_TEXT_MAX	4096	/* reason, diag: cut on write */
+#define DSN_LOG_ADDR_MAX	4096	/* rcpt, orig, orcpt */
+#define DSN_LOG_WORD_MAX	1024	/* action, status, mta */
 #define DSN_LOG_SIZE_MAX	(16 * 1024 * 1024)
 
 extern int dsn_log_append(const char *, const char *, const struct dsn_entry *,

@@ -19,12 +19,28 @@
 /*	$max_use clients.
 /*
 /*	The session starts with "220 $smtpd_banner". Commands: HELO, EHLO,
-/*	MAIL FROM:<address> [SIZE=n] [BODY=7BIT|8BITMIME],
-/*	RCPT TO:<address>, DATA, RSET, NOOP, QUIT, VRFY and HELP. EHLO
-/*	announces PIPELINING, SIZE $message_size_limit, 8BITMIME and
+/*	MAIL FROM:<address> [SIZE=n] [BODY=7BIT|8BITMIME] [RET=FULL|HDRS]
+/*	[ENVID=xtext], RCPT TO:<address> [NOTIFY=list] [ORCPT=type;xtext],
+/*	DATA, RSET, NOOP, QUIT, VRFY and HELP. EHLO
+/*	announces PIPELINING, SIZE $message_size_limit, 8BITMIME, DSN and
 /*	ENHANCEDSTATUSCODES (and VRFY when it is enabled). Every reply
 /*	carries an RFC 3463 enhanced status code. HELO or EHLO must come
-/*	before MAIL.
+/*	before MAIL. Parameter keywords and values are not case-sensitive;
+/*	each parameter may be given once per command.
+/*
+/*	Delivery status notifications (DSN, RFC 3461): RET= asks that a
+/*	notice return the full message or only its headers; ENVID= is the
+/*	sender's envelope identifier, in xtext ("+" followed by two hex
+/*	digits stands for a character; at most 100 characters once decoded,
+/*	printable ASCII). NOTIFY= is NEVER, or a comma-separated list of
+/*	SUCCESS, FAILURE and DELAY (NEVER cannot be combined with the
+/*	others); without it a recipient gets failure and delay notices.
+/*	ORCPT= is the original recipient as "addr-type;address" (any
+/*	atom as addr-type, usually rfc822), in xtext, at most 500
+/*	characters decoded. smtpd decodes them and passes them to cleanup:
+/*	RET and ENVID become the queue file attributes dsn_ret and
+/*	dsn_envid, NOTIFY and ORCPT an N record before the recipient's R
+/*	record (html/queue_format.html).
 /*
 /*	Replies to look for:
 /* .IP "503 5.5.1"
@@ -36,8 +52,15 @@
 /* .IP "502 5.5.2 Error: command not recognized"
 /*	an unknown command; "500 5.5.2 Error: line too long" for a
 /*	command line longer than $line_length_limit.
+/* .IP "501 5.5.4"
+/*	a MAIL or RCPT parameter with a bad value, or given twice: the
+/*	text says which ("Bad NOTIFY parameter: ...", "Bad ENVID
+/*	parameter: malformed xtext", "Bad ENVID parameter: longer than
+/*	100 characters", "Duplicate RET parameter"). The command has no
+/*	effect.
 /* .IP "555 5.5.4"
-/*	an unknown MAIL or RCPT parameter.
+/*	an unknown MAIL or RCPT parameter, or one that belongs to the
+/*	other command ("Unsupported option: NAME").
 /* .IP "552 5.3.4 Message size exceeds fixed limit"
 /*	SIZE= above $message_size_limit at MAIL, or a message that is
 /*	larger at the end of DATA.

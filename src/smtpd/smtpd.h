@@ -67,6 +67,9 @@ struct smtpd_state {
     int     esmtp;			/* EHLO was used */
     char   *sender;			/* null before MAIL */
     struct argv *rcpts;			/* accepted recipients */
+    struct argv *rcpt_dsn;		/* per recipient: N record data or "" */
+    char   *dsn_ret;			/* RET= from MAIL (DSN_RET_*), or null */
+    char   *dsn_envid;			/* ENVID= from MAIL, decoded, or null */
     int     rcpt_tries;			/* RCPT commands since MAIL */
     long    size_param;			/* SIZE= from MAIL, 0 if none */
     int     error_count;
@@ -144,7 +147,21 @@ extern int smtpd_parse_path(const char *, const char *, int,
 #define SMTPD_PARAM_SYNTAX	1	/* 501 5.5.4 */
 #define SMTPD_PARAM_UNKNOWN	2	/* 555 5.5.4 */
 
-extern int smtpd_parse_mail_params(char *, long *, int *, struct vstring *);
+ /* What MAIL FROM and RCPT TO parameters said. */
+struct smtpd_params {
+    long    size;			/* SIZE=, 0 if none */
+    int     body;			/* BODY=, SMTPD_BODY_* */
+    const char *ret;			/* RET=, DSN_RET_* or null */
+    struct vstring *envid;		/* ENVID=, decoded; empty if none */
+    int     notify;			/* NOTIFY=, DSN_NOTIFY_*; 0 if none */
+    struct vstring *orcpt;		/* ORCPT=, decoded; empty if none */
+    int     seen;			/* parameters seen (one bit each) */
+};
+
+extern void smtpd_params_init(struct smtpd_params *);
+extern void smtpd_params_free(struct smtpd_params *);
+extern int smtpd_parse_params(char *, int, struct smtpd_params *,
+			              struct vstring *);
 extern int smtpd_addr_is_local(const char *, const char *);
 
  /*

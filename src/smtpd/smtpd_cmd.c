@@ -22,7 +22,7 @@
 /*	HELO and EHLO need an argument (any text: the name is recorded
 /*	for the Received: header, not checked) and end any mail
 /*	transaction. EHLO announces PIPELINING, SIZE $message_size_limit,
-/*	VRFY (unless $disable_vrfy_command), 8BITMIME and
+/*	VRFY (unless $disable_vrfy_command), 8BITMIME, DSN (RFC 3461) and
 /*	ENHANCEDSTATUSCODES.
 /*
 /*	VRFY reveals nothing about users: with $disable_vrfy_command (the
@@ -81,6 +81,7 @@ static int smtpd_hello(struct smtpd_state *state, char *args, int esmtp)
     if (!var_disable_vrfy)
 	smtpd_reply(state, "250-VRFY");
     smtpd_reply(state, "250-8BITMIME");
+    smtpd_reply(state, "250-DSN");
     smtpd_reply(state, "250 ENHANCEDSTATUSCODES");
     return (0);
 }

@@ -19,7 +19,9 @@
 /*	cleanup makes the queue file while the client goes on); DATA (which
 /*	connects and starts the message now when the early start failed)
 /*	sends the A records (client_name, client_addr, client_port,
-/*	helo_name, protocol), S, then O and R for each recipient, then M,
+/*	helo_name, protocol; dsn_ret and dsn_envid when MAIL had RET= or
+/*	ENVID=), S, then for each recipient O, N (when RCPT had NOTIFY= or
+/*	ORCPT=) and R, then M,
 /*	and replies "354 End data with <CR><LF>.<CR><LF>" at once: no client
 /*	waits for the file to be made. cleanup's answer to the start (the
 /*	queue ID) is read when it has come: whenever smtpd is about to wait
@@ -224,9 +226,16 @@ static int smtpd_data_envelope(struct smtpd_state *state,
     for (i = 0; i < state->act_prepend->argc; i++)
 	err |= rec_fprintf(stream, REC_TYPE_ATTR, "action_prepend=%s",
 			   state->act_prepend->argv[i]);
+    if (state->dsn_ret)
+	err |= rec_fprintf(stream, REC_TYPE_ATTR, "dsn_ret=%s", state->dsn_ret);
+    if (state->dsn_envid)
+	err |= rec_fprintf(stream, REC_TYPE_ATTR, "dsn_envid=%s",
+			   state->dsn_envid);
     err |= rec_fputs(stream, REC_TYPE_FROM, state->sender);
     for (i = 0; i < state->rcpts->argc; i++) {
 	err |= rec_fputs(stream, REC_TYPE_ORCP, state->rcpts->argv[i]);
+	if (*state->rcpt_dsn->argv[i])
+	    err |= rec_fputs(stream, REC_TYPE_DSN, state->rcpt_dsn->argv[i]);
 	err |= rec_fputs(stream, REC_TYPE_RCPT, state->rcpts->argv[i]);
     }
     err |= rec_put(stream, REC_TYPE_MESG, "", 0);

@@ -23,10 +23,14 @@
 /*	char	**rest;
 /*	struct vstring *why;
 /*
-/*	int	smtpd_parse_mail_params(params, size, body, why)
-/*	char	*params;
-/*	long	*size;
-/*	int	*body;
+/*	void	smtpd_params_init(params)
+/*	void	smtpd_params_free(params)
+/*	struct smtpd_params *params;
+/*
+/*	int	smtpd_parse_params(text, cmd, params, why)
+/*	char	*text;
+/*	int	cmd;
+/*	struct smtpd_params *params;
 /*	struct vstring *why;
 /*
 /*	int	smtpd_addr_is_local(addr, mydestination)
@@ -53,11 +57,24 @@
 /*	SMTPD_PATH_OK, SMTPD_PATH_SYNTAX (no keyword, no path) or
 /*	SMTPD_PATH_BADADDR (with the reason in why).
 /*
-/*	smtpd_parse_mail_params() parses MAIL FROM parameters (modified
-/*	in place): SIZE=n (decimal) into size and BODY=7BIT|8BITMIME into
-/*	body (SMTPD_BODY_*). Result: SMTPD_PARAM_OK,
-/*	SMTPD_PARAM_SYNTAX (a bad value) or SMTPD_PARAM_UNKNOWN (a
-/*	parameter that was not announced), with the reason in why.
+/*	smtpd_params_init() prepares params for one command (nothing seen)
+/*	and smtpd_params_free() releases its buffers.
+/*	smtpd_parse_params() parses the ESMTP parameters of a MAIL FROM
+/*	(cmd SMTPD_CMD_MAIL) or RCPT TO (SMTPD_CMD_RCPT) command; text is
+/*	modified in place. Keywords are matched without regard to case.
+/*	MAIL takes SIZE=n (decimal, at most 18 digits) into size,
+/*	BODY=7BIT|8BITMIME into body (SMTPD_BODY_*), and the RFC 3461
+/*	RET=FULL|HDRS into ret (DSN_RET_*) and ENVID=xtext, decoded into
+/*	envid (printable ASCII, at most DSN_ENVID_MAX characters). RCPT
+/*	takes NOTIFY=NEVER or a comma list of SUCCESS, FAILURE and DELAY
+/*	into notify (DSN_NOTIFY_*) and ORCPT=addr-type;xtext, decoded into
+/*	orcpt (printable ASCII, checked with dsn_orcpt_ok()). xtext
+/*	(RFC 3461 section 4) is checked with dsn_xtext_decode(): a "+"
+/*	must begin a two-digit hex escape.
+/*	Result: SMTPD_PARAM_OK; SMTPD_PARAM_SYNTAX for a bad value or a
+/*	parameter given twice (501 5.5.4); SMTPD_PARAM_UNKNOWN for a
+/*	parameter the command does not take (555 5.5.4); the reason is
+/*	in why. Parsing stops at the first error.
 /*
 /*	smtpd_addr_is_local() decides whether a parsed recipient address
 /*	is for this host: its domain is one of mydestination's names, or
@@ -80,6 +97,7 @@
 
 /* Global library. */
 
+#include <dsn.h>
 #include <mail_addr.h>
 
 /* Application-specific. */
@@ -159,50 +177,209 @@ int     smtpd_parse_path(const char *args, const char *keyword, int flags,
     return (SMTPD_PATH_OK);
 }
 
-/* smtpd_parse_mail_params - SIZE= and BODY= */
+/* smtpd_param_size - SIZE=n */
 
-int     smtpd_parse_mail_params(char *params, long *size, int *body,
-				        struct vstring *why)
+static int smtpd_param_size(struct smtpd_params *p, const char *value,
+			            struct vstring *why)
 {
+    if (value == 0 || *value == 0 || strspn(value, "0123456789")
+	!= strlen(value) || strlen(value) > 18) {
+	vstring_strcpy(why, "Bad message size syntax");
+	return (SMTPD_PARAM_SYNTAX);
+    }
+    /* At most 18 digits: fits a long. */
+    p->size = (long) strtoull(value, (char **) 0, 10);
+    return (SMTPD_PARAM_OK);
+}
+
+/* smtpd_param_choice - value's index in a null-terminated list, or -1 */
+
+static int smtpd_param_choice(const char *value, const char *const * names)
+{
+    int     i;
+
+    for (i = 0; value != 0 && names[i] != 0; i++)
+	if (strcasecmp(value, names[i]) == 0)
+	    return (i);
+    return (-1);
+}
+
+/* smtpd_param_body - BODY=7BIT|8BITMIME */
+
+static int smtpd_param_body(struct smtpd_params *p, const char *value,
+			            struct vstring *why)
+{
+    static const char *const names[] = {"7BIT", "8BITMIME", 0};
+    static const int codes[] = {SMTPD_BODY_7BIT, SMTPD_BODY_8BITMIME};
+    int     i;
+
+    if ((i = smtpd_param_choice(value, names)) < 0) {
+	vstring_strcpy(why, "Unsupported BODY parameter value");
+	return (SMTPD_PARAM_SYNTAX);
+    }
+    p->body = codes[i];
+    return (SMTPD_PARAM_OK);
+}
+
+/* smtpd_param_ret - RET=FULL|HDRS */
+
+static int smtpd_param_ret(struct smtpd_params *p, const char *value,
+			           struct vstring *why)
+{
+    static const char *const names[] = {DSN_RET_FULL, DSN_RET_HDRS, 0};
+    int     i;
+
+    if ((i = smtpd_param_choice(value, names)) < 0) {
+	vstring_strcpy(why, "Bad RET parameter: need FULL or HDRS");
+	return (SMTPD_PARAM_SYNTAX);
+    }
+    p->ret = names[i];
+    return (SMTPD_PARAM_OK);
+}
+
+/* smtpd_param_xtext - decode xtext, printable ASCII only */
+
+static int smtpd_param_xtext(struct vstring *buf, const char *name,
+			             const char *value, struct vstring *why)
+{
+    const unsigned char *cp;
+
+    if (value == 0 || *value == 0 || dsn_xtext_decode(buf, value) < 0) {
+	vstring_reset(buf);
+	vstring_sprintf(why, "Bad %s parameter: malformed xtext", name);
+	return (SMTPD_PARAM_SYNTAX);
+    }
+    for (cp = (const unsigned char *) vstring_str(buf); *cp; cp++) {
+	if (*cp > '~') {
+	    vstring_reset(buf);
+	    vstring_sprintf(why, "Bad %s parameter: not printable ASCII", name);
+	    return (SMTPD_PARAM_SYNTAX);
+	}
+    }
+    return (SMTPD_PARAM_OK);
+}
+
+/* smtpd_param_envid - ENVID=xtext */
+
+static int smtpd_param_envid(struct smtpd_params *p, const char *value,
+			             struct vstring *why)
+{
+    if (smtpd_param_xtext(p->envid, "ENVID", value, why) != SMTPD_PARAM_OK)
+	return (SMTPD_PARAM_SYNTAX);
+    if (vstring_len(p->envid) > DSN_ENVID_MAX) {
+	vstring_reset(p->envid);
+	vstring_sprintf(why, "Bad ENVID parameter: longer than %d characters",
+			DSN_ENVID_MAX);
+	return (SMTPD_PARAM_SYNTAX);
+    }
+    return (SMTPD_PARAM_OK);
+}
+
+/* smtpd_param_notify - NOTIFY=NEVER or a list of SUCCESS,FAILURE,DELAY */
+
+static int smtpd_param_notify(struct smtpd_params *p, const char *value,
+			              struct vstring *why)
+{
+    int     mask;
+
+    if (value == 0 || (mask = dsn_notify_parse(value)) <= 0) {
+	vstring_strcpy(why, "Bad NOTIFY parameter: need NEVER, or "
+		       "SUCCESS, FAILURE and DELAY separated by commas");
+	return (SMTPD_PARAM_SYNTAX);
+    }
+    p->notify = mask;
+    return (SMTPD_PARAM_OK);
+}
+
+/* smtpd_param_orcpt - ORCPT=addr-type;xtext */
+
+static int smtpd_param_orcpt(struct smtpd_params *p, const char *value,
+			             struct vstring *why)
+{
+    if (smtpd_param_xtext(p->orcpt, "ORCPT", value, why) != SMTPD_PARAM_OK)
+	return (SMTPD_PARAM_SYNTAX);
+    if (!dsn_orcpt_ok(vstring_str(p->orcpt))) {
+	vstring_reset(p->orcpt);
+	vstring_sprintf(why, "Bad ORCPT parameter: need addr-type;address, "
+			"at most %d characters", DSN_ORCPT_MAX);
+	return (SMTPD_PARAM_SYNTAX);
+    }
+    return (SMTPD_PARAM_OK);
+}
+
+ /*
+  * The parameters announced in EHLO, and the command each belongs to.
+  * A parameter's bit in smtpd_params.seen is 1 << its index.
+  */
+static const struct smtpd_param_info {
+    const char *name;
+    int     cmd;			/* SMTPD_CMD_MAIL or SMTPD_CMD_RCPT */
+    int     (*parse) (struct smtpd_params *, const char *, struct vstring *);
+} smtpd_param_table[] = {
+    {"SIZE", SMTPD_CMD_MAIL, smtpd_param_size},
+    {"BODY", SMTPD_CMD_MAIL, smtpd_param_body},
+    {"RET", SMTPD_CMD_MAIL, smtpd_param_ret},
+    {"ENVID", SMTPD_CMD_MAIL, smtpd_param_envid},
+    {"NOTIFY", SMTPD_CMD_RCPT, smtpd_param_notify},
+    {"ORCPT", SMTPD_CMD_RCPT, smtpd_param_orcpt},
+    {0, 0, 0},
+};
+
+/* smtpd_params_init - no parameters yet */
+
+void    smtpd_params_init(struct smtpd_params *p)
+{
+    p->size = 0;
+    p->body = SMTPD_BODY_NONE;
+    p->ret = 0;
+    p->envid = vstring_alloc(DSN_ENVID_MAX);
+    p->notify = 0;
+    p->orcpt = vstring_alloc(100);
+    p->seen = 0;
+}
+
+/* smtpd_params_free - release */
+
+void    smtpd_params_free(struct smtpd_params *p)
+{
+    vstring_free(&p->envid);
+    vstring_free(&p->orcpt);
+}
+
+/* smtpd_parse_params - MAIL FROM or RCPT TO parameters */
+
+int     smtpd_parse_params(char *params, int cmd, struct smtpd_params *p,
+			           struct vstring *why)
+{
+    const struct smtpd_param_info *info;
     char   *cp = params;
     char   *word;
     char   *value;
-    size_t  n;
-    char   *end;
-    unsigned long long val;
+    int     bit;
+    int     status;
 
-    *size = 0;
-    *body = SMTPD_BODY_NONE;
     while (*(cp += strspn(cp, " \t")) != 0) {
 	word = cp;
-	n = strcspn(cp, " \t");
-	cp += n;
+	cp += strcspn(cp, " \t");
 	if (*cp)
 	    *cp++ = 0;
 	if ((value = strchr(word, '=')) != 0)
 	    *value++ = 0;
-	if (strcasecmp(word, "SIZE") == 0) {
-	    if (value == 0 || *value == 0 || strspn(value, "0123456789")
-		!= strlen(value) || strlen(value) > 18) {
-		vstring_strcpy(why, "Bad message size syntax");
-		return (SMTPD_PARAM_SYNTAX);
-	    }
-	    /* At most 18 digits: fits a long. */
-	    val = strtoull(value, &end, 10);
-	    *size = (long) val;
-	} else if (strcasecmp(word, "BODY") == 0) {
-	    if (value != 0 && strcasecmp(value, "7BIT") == 0) {
-		*body = SMTPD_BODY_7BIT;
-	    } else if (value != 0 && strcasecmp(value, "8BITMIME") == 0) {
-		*body = SMTPD_BODY_8BITMIME;
-	    } else {
-		vstring_strcpy(why, "Unsupported BODY parameter value");
-		return (SMTPD_PARAM_SYNTAX);
-	    }
-	} else {
+	for (info = smtpd_param_table; info->name; info++)
+	    if (info->cmd == cmd && strcasecmp(word, info->name) == 0)
+		break;
+	if (info->name == 0) {
 	    vstring_sprintf(why, "Unsupported option: %.100s", word);
 	    return (SMTPD_PARAM_UNKNOWN);
 	}
+	bit = 1 << (info - smtpd_param_table);
+	if (p->seen & bit) {
+	    vstring_sprintf(why, "Duplicate %s parameter", info->name);
+	    return (SMTPD_PARAM_SYNTAX);
+	}
+	p->seen |= bit;
+	if ((status = info->parse(p, value, why)) != SMTPD_PARAM_OK)
+	    return (status);
     }
     return (SMTPD_PARAM_OK);
 }

@@ -196,6 +196,7 @@ void    smtpd_state_init(struct smtpd_state *state, struct vstream *client)
     memset(state, 0, sizeof(*state));
     state->client = client;
     state->rcpts = argv_alloc(10);
+    state->rcpt_dsn = argv_alloc(10);
     state->buf = vstring_alloc(512);
     state->scratch = vstring_alloc(512);
     state->why = vstring_alloc(100);
@@ -214,8 +215,12 @@ void    smtpd_reset(struct smtpd_state *state)
     myfree(state->sender);
     state->sender = 0;
     argv_truncate(state->rcpts, 0);
+    argv_truncate(state->rcpt_dsn, 0);
     state->rcpt_tries = 0;
     state->size_param = 0;
+    myfree(state->dsn_ret);
+    myfree(state->dsn_envid);
+    state->dsn_ret = state->dsn_envid = 0;
     myfree(state->act_hold);
     myfree(state->act_discard);
     myfree(state->act_redirect);
@@ -236,6 +241,7 @@ void    smtpd_state_free(struct smtpd_state *state)
     if (state->cleanup)
 	cleanup_clnt_close(&state->cleanup);
     argv_free(&state->rcpts);
+    argv_free(&state->rcpt_dsn);
     vstring_free(&state->buf);
     vstring_free(&state->scratch);
     vstring_free(&state->why);

@@ -9,7 +9,7 @@
 /*	The input is taken as what a client sends: it is split into lines
 /*	at LF and each line goes through smtpd_cmd_split(),
 /*	smtpd_cmd_find(), smtpd_parse_path() (MAIL FROM: and RCPT TO:
-/*	forms), smtpd_parse_mail_params() and smtpd_addr_is_local(), as
+/*	forms), smtpd_parse_params() and smtpd_addr_is_local(), as
 /*	smtpd does. Independently, the whole input is fed to the DATA
 /*	filter stack (dot -> bare -> crlf -> limit -> discarding sink) in
 /*	pieces whose sizes come from the first input byte; the invariants
@@ -34,21 +34,8 @@
 
 int     LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
- /*
-  * smtpd_parse.c's command table names the handlers; this target only
-  * parses.
-  */
-#define STUB(name) int name(struct smtpd_state *s, char *a) { return (0); }
-STUB(smtpd_cmd_helo)
-STUB(smtpd_cmd_ehlo)
-STUB(smtpd_cmd_mail)
-STUB(smtpd_cmd_rcpt)
-STUB(smtpd_cmd_data)
-STUB(smtpd_cmd_rset)
-STUB(smtpd_cmd_noop)
-STUB(smtpd_cmd_quit)
-STUB(smtpd_cmd_vrfy)
-STUB(smtpd_cmd_help)
+/* smtpd_parse.c's command table names the handlers; this target only parses. */
+#include "smtpd_cmd_stubs.h"
 
 static void fuzz_line(char *line, struct vstring *addr, struct vstring *why)
 {
@@ -57,22 +44,30 @@ static void fuzz_line(char *line, struct vstring *addr, struct vstring *why)
     char   *args;
     char   *rest;
     size_t  n;
-    long    size;
-    int     body;
+    struct smtpd_params params;
 
     verb = smtpd_cmd_split(line, &n, &args);
     if ((cmd = smtpd_cmd_find(verb, n)) == 0)
 	return;
     if (cmd->id == SMTPD_CMD_MAIL) {
 	if (smtpd_parse_path(args, "FROM:", MAIL_ADDR_FLAG_NULL_OK, addr,
-			     &rest, why) == SMTPD_PATH_OK)
-	    (void) smtpd_parse_mail_params(rest, &size, &body, why);
+			     &rest, why) == SMTPD_PATH_OK) {
+	    smtpd_params_init(&params);
+	    (void) smtpd_parse_params(rest, SMTPD_CMD_MAIL, &params, why);
+	    smtpd_params_free(&params);
+	}
     } else if (cmd->id == SMTPD_CMD_RCPT || cmd->id == SMTPD_CMD_VRFY) {
 	if (smtpd_parse_path(args, cmd->id == SMTPD_CMD_RCPT ? "TO:" : "",
 			     MAIL_ADDR_FLAG_NODOMAIN, addr, &rest,
-			     why) == SMTPD_PATH_OK)
+			     why) == SMTPD_PATH_OK) {
+	    if (cmd->id == SMTPD_CMD_RCPT) {
+		smtpd_params_init(&params);
+		(void) smtpd_parse_params(rest, SMTPD_CMD_RCPT, &params, why);
+		smtpd_params_free(&params);
+	    }
 	    (void) smtpd_addr_is_local(vstring_str(addr),
 				       "mx.example.test, localhost");
+	}
     }
 }
 

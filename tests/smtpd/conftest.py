@@ -13,6 +13,8 @@ local and several smtpd services on 127.0.0.1, each smtpd with its own
     kill      maxproc 1, for the kill -9 test
     vrfy      disable_vrfy_command = no
     session   smtpd_session_timeout = 3s
+    hold      every sender gets HOLD (check_sender_access static:HOLD),
+              so the queue file stays in hold/ to be read
 
 Smtp is a raw client that returns each reply as (code, [lines]) so tests
 can check the exact code and enhanced status.
@@ -49,6 +51,8 @@ PORT_OPTS = {
     'kill': ('1', ''),
     'vrfy': ('-', '-o disable_vrfy_command=no'),
     'session': ('-', '-o smtpd_session_timeout=3s'),
+    'hold': ('-', '-o smtpd_sender_restrictions=check_sender_access,'
+                  'static:HOLD'),
 }
 
 

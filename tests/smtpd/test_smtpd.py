@@ -70,7 +70,7 @@ def test_greeting_and_ehlo(inst):
     c = session(inst, ehlo=False)
     code, lines = c.cmd('EHLO client.example')
     assert lines == ['250-' + HOST, '250-PIPELINING', '250-SIZE 200000',
-                     '250-8BITMIME', '250 ENHANCEDSTATUSCODES']
+                     '250-8BITMIME', '250-DSN', '250 ENHANCEDSTATUSCODES']
     assert c.cmd('HELO client.example') == (250, ['250 ' + HOST])
     expect(c, 'NOOP', '250 2.0.0 Ok')
     expect(c, 'HELP', '214 2.0.0 Commands: HELO EHLO MAIL RCPT DATA RSET '
@@ -266,7 +266,7 @@ def test_syntax_errors(inst):
     expect(c, 'RCPT TO:<>', '501 5.1.3 Bad recipient address syntax')
     expect(c, 'RCPT TO:<bob@>', '501 5.1.3 Bad recipient address syntax')
     expect(c, 'RCPT TO:<bob>', '501 5.1.3 Bad recipient address syntax')
-    expect(c, 'RCPT TO:<bob%s> NOTIFY=NEVER' % R, '555 5.5.4 Unsupported option: NOTIFY')
+    expect(c, 'RCPT TO:<bob%s> XNOTIFY=NEVER' % R, '555 5.5.4 Unsupported option: XNOTIFY')
     expect(c, 'RCPT TO:<Postmaster>', '250 2.1.5 Ok')
     expect(c, 'RCPT TO: <bob%s>' % R.upper(), '250 2.1.5 Ok')
     expect(c, 'DATA now', '501 5.5.2 Syntax: DATA')

@@ -17,21 +17,12 @@
 #include <cmocka.h>
 
 #include <vstring.h>
+#include <dsn.h>
 #include <mail_addr.h>
 
 #include "smtpd.h"
 
-#define STUB(name) int name(struct smtpd_state *s, char *a) { return (0); }
-STUB(smtpd_cmd_helo)
-STUB(smtpd_cmd_ehlo)
-STUB(smtpd_cmd_mail)
-STUB(smtpd_cmd_rcpt)
-STUB(smtpd_cmd_data)
-STUB(smtpd_cmd_rset)
-STUB(smtpd_cmd_noop)
-STUB(smtpd_cmd_quit)
-STUB(smtpd_cmd_vrfy)
-STUB(smtpd_cmd_help)
+#include "smtpd_cmd_stubs.h"
 
 static void test_find(void **unused)
 {
@@ -142,6 +133,26 @@ static void test_path(void **unused)
     vstring_free(&why);
 }
 
+/* parse_case - parse case i's text as cmd's parameters into p */
+
+static int parse_case(size_t i, const char *in, int cmd, int want,
+		              struct smtpd_params *p, struct vstring *buf,
+		              struct vstring *why)
+{
+    int     st;
+
+    vstring_strcpy(buf, in);
+    vstring_reset(why);
+    smtpd_params_init(p);
+    st = smtpd_parse_params(vstring_str(buf), cmd, p, why);
+    if (st != want)
+	fail_msg("case %zu \"%s\": status %d, want %d (%s)", i, in, st, want,
+		 vstring_str(why));
+    if (st != SMTPD_PARAM_OK)
+	assert_true(vstring_len(why) > 0);
+    return (st);
+}
+
 static void test_mail_params(void **unused)
 {
     static const struct {
@@ -160,30 +171,129 @@ static void test_mail_params(void **unused)
 	{"SIZE", SMTPD_PARAM_SYNTAX, 0, 0},
 	{"SIZE=12a", SMTPD_PARAM_SYNTAX, 0, 0},
 	{"SIZE=-1", SMTPD_PARAM_SYNTAX, 0, 0},
+	{"SIZE=1 size=2", SMTPD_PARAM_SYNTAX, 0, 0},
 	{"BODY=BINARYMIME", SMTPD_PARAM_SYNTAX, 0, 0},
 	{"BODY", SMTPD_PARAM_SYNTAX, 0, 0},
 	{"AUTH=<>", SMTPD_PARAM_UNKNOWN, 0, 0},
 	{"SMTPUTF8", SMTPD_PARAM_UNKNOWN, 0, 0},
+	{"NOTIFY=NEVER", SMTPD_PARAM_UNKNOWN, 0, 0},
     };
+    struct smtpd_params p;
     struct vstring *buf = vstring_alloc(10);
     struct vstring *why = vstring_alloc(10);
     size_t  i;
-    long    size;
-    int     body;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	if (parse_case(i, cases[i].in, SMTPD_CMD_MAIL, cases[i].status, &p,
+		       buf, why) == SMTPD_PARAM_OK) {
+	    assert_int_equal(p.size, cases[i].size);
+	    assert_int_equal(p.body, cases[i].body);
+	}
+	smtpd_params_free(&p);
+    }
+    vstring_free(&buf);
+    vstring_free(&why);
+}
+
+ /*
+  * RFC 3461 parameters: status, and for MAIL the RET and decoded ENVID,
+  * for RCPT the NOTIFY mask and decoded ORCPT; why must contain the
+  * given text on failure.
+  */
+static void test_dsn_params(void **unused)
+{
+    static const struct {
+	int     cmd;
+	const char *in;
+	int     status;
+	const char *ret_or_why;
+	const char *envid_or_orcpt;
+	int     notify;
+    }       cases[] = {
+	{SMTPD_CMD_MAIL, "RET=FULL", SMTPD_PARAM_OK, "FULL", "", 0},
+	{SMTPD_CMD_MAIL, "ret=hdrs ENVID=QQ314159", SMTPD_PARAM_OK, "HDRS",
+	"QQ314159", 0},
+	{SMTPD_CMD_MAIL, "ENVID=a+2Bb+3Dc SIZE=10", SMTPD_PARAM_OK, 0,
+	"a+b=c", 0},
+	{SMTPD_CMD_MAIL, "ENVID=a+2bb", SMTPD_PARAM_OK, 0, "a+b", 0},
+	{SMTPD_CMD_MAIL, "RET=NONE", SMTPD_PARAM_SYNTAX, "RET", 0, 0},
+	{SMTPD_CMD_MAIL, "RET", SMTPD_PARAM_SYNTAX, "RET", 0, 0},
+	{SMTPD_CMD_MAIL, "RET=FULL RET=FULL", SMTPD_PARAM_SYNTAX,
+	"Duplicate RET", 0, 0},
+	{SMTPD_CMD_MAIL, "ENVID=a ENVID=b", SMTPD_PARAM_SYNTAX,
+	"Duplicate ENVID", 0, 0},
+	{SMTPD_CMD_MAIL, "ENVID=", SMTPD_PARAM_SYNTAX, "xtext", 0, 0},
+	{SMTPD_CMD_MAIL, "ENVID=a+4", SMTPD_PARAM_SYNTAX, "xtext", 0, 0},
+	{SMTPD_CMD_MAIL, "ENVID=a+ZZ", SMTPD_PARAM_SYNTAX, "xtext", 0, 0},
+	{SMTPD_CMD_MAIL, "ENVID=a=b", SMTPD_PARAM_SYNTAX, "xtext", 0, 0},
+	{SMTPD_CMD_MAIL, "ENVID=+0A", SMTPD_PARAM_SYNTAX, "xtext", 0, 0},
+	{SMTPD_CMD_MAIL, "ENVID=+C3+A9", SMTPD_PARAM_SYNTAX, "printable", 0, 0},
+	{SMTPD_CMD_MAIL, "ENVID=" "0123456789012345678901234567890123456789"
+	    "0123456789012345678901234567890123456789" "01234567890123456789",
+	SMTPD_PARAM_OK, 0, "0123456789012345678901234567890123456789"
+	    "0123456789012345678901234567890123456789" "01234567890123456789",
+	0},
+	{SMTPD_CMD_MAIL, "ENVID=" "0123456789012345678901234567890123456789"
+	    "0123456789012345678901234567890123456789" "012345678901234567890",
+	SMTPD_PARAM_SYNTAX, "longer than 100", 0, 0},
+	{SMTPD_CMD_MAIL, "ORCPT=rfc822;a@b", SMTPD_PARAM_UNKNOWN,
+	"Unsupported option: ORCPT", 0, 0},
+	{SMTPD_CMD_RCPT, "NOTIFY=NEVER", SMTPD_PARAM_OK, 0, "",
+	DSN_NOTIFY_NEVER},
+	{SMTPD_CMD_RCPT, "notify=success,Delay", SMTPD_PARAM_OK, 0, "",
+	DSN_NOTIFY_SUCCESS | DSN_NOTIFY_DELAY},
+	{SMTPD_CMD_RCPT, "NOTIFY=FAILURE ORCPT=rfc822;bob+40example.org",
+	SMTPD_PARAM_OK, 0, "rfc822;bob@example.org", DSN_NOTIFY_FAILURE},
+	{SMTPD_CMD_RCPT, "ORCPT=x-local;a+20b", SMTPD_PARAM_OK, 0,
+	"x-local;a b", 0},
+	{SMTPD_CMD_RCPT, "NOTIFY=NEVER,SUCCESS", SMTPD_PARAM_SYNTAX, "NOTIFY",
+	0, 0},
+	{SMTPD_CMD_RCPT, "NOTIFY=SUCCESS,,DELAY", SMTPD_PARAM_SYNTAX, "NOTIFY",
+	0, 0},
+	{SMTPD_CMD_RCPT, "NOTIFY=SUCCESS,SUCCESS", SMTPD_PARAM_SYNTAX,
+	"NOTIFY", 0, 0},
+	{SMTPD_CMD_RCPT, "NOTIFY=", SMTPD_PARAM_SYNTAX, "NOTIFY", 0, 0},
+	{SMTPD_CMD_RCPT, "NOTIFY=SOMETIMES", SMTPD_PARAM_SYNTAX, "NOTIFY", 0, 0},
+	{SMTPD_CMD_RCPT, "NOTIFY=NEVER NOTIFY=NEVER", SMTPD_PARAM_SYNTAX,
+	"Duplicate NOTIFY", 0, 0},
+	{SMTPD_CMD_RCPT, "ORCPT=rfc822;a ORCPT=rfc822;b", SMTPD_PARAM_SYNTAX,
+	"Duplicate ORCPT", 0, 0},
+	{SMTPD_CMD_RCPT, "ORCPT=bob@example.org", SMTPD_PARAM_SYNTAX,
+	"addr-type", 0, 0},
+	{SMTPD_CMD_RCPT, "ORCPT=rfc822;", SMTPD_PARAM_SYNTAX, "addr-type", 0, 0},
+	{SMTPD_CMD_RCPT, "ORCPT=rfc+2E822;a", SMTPD_PARAM_SYNTAX, "addr-type",
+	0, 0},
+	{SMTPD_CMD_RCPT, "ORCPT=rfc822;a+4", SMTPD_PARAM_SYNTAX, "xtext", 0, 0},
+	{SMTPD_CMD_RCPT, "ORCPT=rfc822;a+FF", SMTPD_PARAM_SYNTAX, "printable",
+	0, 0},
+	{SMTPD_CMD_RCPT, "RET=FULL", SMTPD_PARAM_UNKNOWN,
+	"Unsupported option: RET", 0, 0},
+	{SMTPD_CMD_RCPT, "SIZE=10", SMTPD_PARAM_UNKNOWN, "SIZE", 0, 0},
+    };
+    struct smtpd_params p;
+    struct vstring *buf = vstring_alloc(10);
+    struct vstring *why = vstring_alloc(10);
+    size_t  i;
     int     st;
 
     for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-	vstring_strcpy(buf, cases[i].in);
-	st = smtpd_parse_mail_params(vstring_str(buf), &size, &body, why);
-	if (st != cases[i].status)
-	    fail_msg("case %zu \"%s\": status %d, want %d", i, cases[i].in,
-		     st, cases[i].status);
-	if (st == SMTPD_PARAM_OK) {
-	    assert_int_equal(size, cases[i].size);
-	    assert_int_equal(body, cases[i].body);
+	st = parse_case(i, cases[i].in, cases[i].cmd, cases[i].status, &p,
+			buf, why);
+	if (st != SMTPD_PARAM_OK) {
+	    if (strstr(vstring_str(why), cases[i].ret_or_why) == 0)
+		fail_msg("case %zu \"%s\": why \"%s\" lacks \"%s\"", i,
+			 cases[i].in, vstring_str(why), cases[i].ret_or_why);
+	} else if (cases[i].cmd == SMTPD_CMD_MAIL) {
+	    if (cases[i].ret_or_why == 0)
+		assert_null(p.ret);
+	    else
+		assert_string_equal(p.ret, cases[i].ret_or_why);
+	    assert_string_equal(vstring_str(p.envid), cases[i].envid_or_orcpt);
 	} else {
-	    assert_true(vstring_len(why) > 0);
+	    assert_int_equal(p.notify, cases[i].notify);
+	    assert_string_equal(vstring_str(p.orcpt), cases[i].envid_or_orcpt);
 	}
+	smtpd_params_free(&p);
     }
     vstring_free(&buf);
     vstring_free(&why);
@@ -213,6 +323,7 @@ int     main(void)
 	cmocka_unit_test(test_split),
 	cmocka_unit_test(test_path),
 	cmocka_unit_test(test_mail_params),
+	cmocka_unit_test(test_dsn_params),
 	cmocka_unit_test(test_is_local),
     };
 
