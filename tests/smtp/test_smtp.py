@@ -431,3 +431,37 @@ def test_postfix_smtp_sink_interop(env):
         proc.terminate()
         proc.wait(timeout=10)
         shutil.rmtree(dump, ignore_errors=True)
+
+
+def test_dsn_passed_on_to_dsn_peer(env, peer):
+    """RFC 3461 requests go on to a peer that announces DSN: RET and ENVID
+    with MAIL FROM, NOTIFY and ORCPT with each RCPT TO (ORCPT as the
+    client gave it, xtext included)."""
+    inst = env['inst']
+    peer.features = ['PIPELINING', 'DSN']
+    peer.start()
+    qid = send(inst, ['d1@peer.test', 'd2@peer.test'],
+               mail_options=['RET=HDRS', 'ENVID=env+2Bid'],
+               rcpt_options=['NOTIFY=SUCCESS,FAILURE',
+                             'ORCPT=rfc822;orig+2Bx@a.example.test'])
+    removed(inst, qid)
+    m = peer.messages[0]
+    assert 'RET=HDRS' in m.params.split()
+    assert 'ENVID=env+2Bid' in m.params.split()
+    for p in m.rcpt_params:
+        words = p.split()
+        assert 'NOTIFY=SUCCESS,FAILURE' in words, p
+        assert 'ORCPT=rfc822;orig+2Bx@a.example.test' in words, p
+
+
+def test_dsn_not_sent_to_plain_peer(env, peer):
+    """A peer without DSN never sees the parameters."""
+    inst = env['inst']
+    peer.features = ['PIPELINING']
+    peer.start()
+    qid = send(inst, 'p1@peer.test', mail_options=['RET=FULL'],
+               rcpt_options=['NOTIFY=FAILURE'])
+    removed(inst, qid)
+    m = peer.messages[0]
+    assert 'RET' not in m.params and 'ENVID' not in m.params
+    assert m.rcpt_params == ['']
