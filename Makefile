@@ -25,7 +25,7 @@ export SANITIZE prefix
 # Folders in link order: libraries first, then programs.
 LIBDIRS	= src/util src/global src/master
 PROGDIRS = src/logd src/dromconf src/drommap src/dromos src/qmgr src/local src/smtp \
-	   src/smtpd src/cleanup src/proxymap
+	   src/smtpd src/cleanup src/proxymap src/pickup src/dromdrop src/sendmail
 DIRS	= $(LIBDIRS) $(PROGDIRS)
 
 BUILDDEFS = src/global/mail_build.h
@@ -82,7 +82,9 @@ PROGRAM_SOURCES = src/master/master.c src/logd/logd.c src/dromos/dromos.c \
 		  src/dromconf/dromconf.c src/drommap/drommap.c \
 		  src/qmgr/qmgr.c src/local/local.c src/smtp/smtp.c \
 		  src/smtpd/smtpd.c \
-		  src/cleanup/cleanup.c src/proxymap/proxymap.c
+		  src/cleanup/cleanup.c src/proxymap/proxymap.c \
+		  src/pickup/pickup.c src/dromdrop/dromdrop.c \
+		  src/sendmail/sendmail.c
 
 html:
 	@for s in $(PROGRAM_SOURCES); do n=$$(basename $$s .c); \

@@ -126,6 +126,7 @@ struct cleanup_state {
     char   *client_name;
     char   *client_addr;
     char   *protocol;
+    char   *full_name;			/* sendmail -F, for an added From: */
     long    uid;			/* A uid=N for local submissions */
     char   *first_rcpt;			/* for the Received: header */
     long    rcpt_count;			/* R records */

@@ -136,6 +136,8 @@ static void cleanup_attr(struct cleanup_state *state, const char *name,
 	slot = &state->client_addr;
     else if (strcmp(name, "protocol") == 0)
 	slot = &state->protocol;
+    else if (strcmp(name, "full_name") == 0)
+	slot = &state->full_name;
     else if (strcmp(name, "action_hold") == 0)
 	slot = &state->act_hold;
     else if (strcmp(name, "action_discard") == 0)

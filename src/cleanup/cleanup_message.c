@@ -40,6 +40,21 @@
 #define STR(x)	vstring_str(x)
 #define LEN(x)	vstring_len(x)
 
+/* cleanup_display_name - "Full Name" and a space, quoted (RFC 5322) */
+
+static void cleanup_display_name(struct vstring *buf, const char *name)
+{
+    const char *cp;
+
+    vstring_appendc(buf, '"');
+    for (cp = name; *cp; cp++) {
+	if (*cp == '"' || *cp == '\\')
+	    vstring_appendc(buf, '\\');
+	vstring_appendc(buf, *cp);
+    }
+    vstring_appends(buf, "\" ");
+}
+
 /* cleanup_message_start - set up header processing */
 
 static void cleanup_message_start(struct cleanup_state *state)
@@ -57,7 +72,10 @@ static void cleanup_message_start(struct cleanup_state *state)
     if (state->sender == 0 || *state->sender == 0) {
 	vstring_strcpy(from, "MAILER-DAEMON");
     } else {
-	vstring_strcpy(from, "<");
+	vstring_strcpy(from, "");
+	if (state->full_name && *state->full_name)
+	    cleanup_display_name(from, state->full_name);
+	vstring_appends(from, "<");
 	vstring_appends(from, state->sender);
 	vstring_appends(from, ">");
 	{

@@ -65,9 +65,11 @@ void    cleanup_state_reset(struct cleanup_state *state)
     myfree(state->client_name);
     myfree(state->client_addr);
     myfree(state->protocol);
+    myfree(state->full_name);
     myfree(state->first_rcpt);
     state->sender = state->helo_name = state->client_name = 0;
     state->client_addr = state->protocol = state->first_rcpt = 0;
+    state->full_name = 0;
     state->uid = -1;
     state->rcpt_count = 0;
     state->orcpt_pending = 0;

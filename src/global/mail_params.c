@@ -127,6 +127,7 @@ char   *var_relay_domains;
 char   *var_relay_rcpt_maps;
 char   *var_proxy_interfaces;
 char   *var_local_rcpt_maps;
+char   *var_login_sender_maps;
 char   *var_par_dom_match;
 long    var_access_map_code;
 long    var_access_map_defer_code;
@@ -291,6 +292,9 @@ const struct mail_param mail_param_table[] = {
     INT(VAR_LOCAL_DEST_CONC, DEF_LOCAL_DEST_CONC, 1, 1000,
 	"The most local delivery processes that qmgr keeps busy for one recipient at once.",
 	&var_local_dest_conc),
+    STR(VAR_LOGIN_SENDER_MAPS, DEF_LOGIN_SENDER_MAPS, 0,
+	"Which envelope senders (sendmail -f) each local login may use: tables asked with the login name, then \"*\"; the value lists \"*\" (any), \"<>\" (the null sender), \"@domain\" or addresses. Root and a login's own name are always allowed.",
+	&var_login_sender_maps),
     STR(VAR_LOCAL_RCPT_MAPS, DEF_LOCAL_RCPT_MAPS, 0,
 	"Tables of the valid recipients in mydestination (the local part, or the whole address), read through proxymap; empty: accept every local part.",
 	&var_local_rcpt_maps),

@@ -368,6 +368,10 @@ extern char *var_relay_rcpt_maps;
 #define DEF_PROXY_INTERFACES	""
 extern char *var_proxy_interfaces;
 
+#define VAR_LOGIN_SENDER_MAPS	"local_login_sender_maps"
+#define DEF_LOGIN_SENDER_MAPS	"static:*"
+extern char *var_login_sender_maps;
+
 #define VAR_LOCAL_RCPT_MAPS	"local_recipient_maps"
 #define DEF_LOCAL_RCPT_MAPS	"proxy:unix:passwd.byname $alias_maps"
 extern char *var_local_rcpt_maps;

@@ -348,7 +348,7 @@ int     qfile_prepare(const char *queue, const char *where,
 
 /* qfile_new_id - a queue ID: the time now and the inode number */
 
-static void qfile_new_id(struct vstring *id, ino_t ino)
+void    qfile_new_id(struct vstring *id, ino_t ino)
 {
     struct timeval tv;
 

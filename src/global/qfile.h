@@ -35,7 +35,9 @@
 /*	microsecond, then the file's inode number in hex: unique across
 /*	restarts (the inode is unique while the file exists), and sortable
 /*	by arrival within one host. qfile_id_valid() checks the syntax
-/*	([0-9A-F], 15 to 40 characters).
+/*	([0-9A-F], 15 to 40 characters). qfile_new_id(buf, inode) makes
+/*	one for a file with that inode, now (dromdrop names maildrop
+/*	files so).
 /*
 /*	qfile_path(buf, queue, id) sets buf to "queue/X/id" (relative to
 /*	queue_directory, which is every daemon's working directory).
@@ -161,6 +163,7 @@ struct qfile_info {
 
 extern const char *qfile_path(struct vstring *, const char *, const char *);
 extern int qfile_id_valid(const char *);
+extern void qfile_new_id(struct vstring *, ino_t);
 extern int qfile_create(const char *, struct vstring *, int *, struct vstring *);
 
 struct qfile_prep {
