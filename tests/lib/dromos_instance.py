@@ -9,6 +9,12 @@ integration tests.
     ...
     inst.stop()                  # dromos stop; then make sure nothing is left
 
+Instance(hostname, netns=NAME) runs the instance inside the network
+namespace NAME (made by the caller, e.g. tests/lib/lab.py): master and
+the dromos command run under "ip netns exec NAME", and master.cf's smtp
+service stays on port 25 (smtp_port = 25; set inet_interfaces to the
+namespace's address).
+
 Everything it starts runs as real processes: the installed master, the real
 dromos user made by post-install, real sockets on 127.0.0.1. It kills only
 processes it can prove belong to this instance (children of its master).
@@ -101,7 +107,8 @@ def wait_for(pred, timeout=10.0, interval=0.05, what='condition'):
 
 
 class Instance:
-    def __init__(self, hostname='mx.example.test'):
+    def __init__(self, hostname='mx.example.test', netns=None):
+        self.netns = netns
         self.root = tempfile.mkdtemp(prefix='dromos-test-')
         os.chmod(self.root, 0o755)
         self.hostname = hostname
@@ -135,7 +142,10 @@ class Instance:
                         service_throttle_time='4s')
         settings.update(main)
         self.set_main(**settings)
-        self.use_test_smtp_port()
+        if self.netns:
+            self.smtp_port = 25
+        else:
+            self.use_test_smtp_port()
         env = dict(os.environ)
         env['PATH'] = self.command_dir + ':' + env.get('PATH', '/usr/bin:/bin')
         run([os.path.join(self.daemon_dir, 'post-install'),
@@ -186,10 +196,16 @@ class Instance:
         return run([os.path.join(self.command_dir, 'dromconf'),
                     '-c', self.config_dir] + list(args), check=check)
 
+    def netns_argv(self, argv):
+        """argv, run inside the instance's network namespace if it has one."""
+        if self.netns:
+            return ['ip', 'netns', 'exec', self.netns] + list(argv)
+        return list(argv)
+
     def dromos(self, *args, check=True, timeout=60):
-        return run([os.path.join(self.command_dir, 'dromos'),
-                    '-c', self.config_dir] + list(args), check=check,
-                   timeout=timeout)
+        return run(self.netns_argv([os.path.join(self.command_dir, 'dromos'),
+                                    '-c', self.config_dir] + list(args)),
+                   check=check, timeout=timeout)
 
     def set_main(self, **kw):
         if kw:
@@ -205,7 +221,8 @@ class Instance:
                 base = f.read()
             base = '\n'.join(
                 l.replace('smtp', '127.0.0.1:%d' % self.smtp_port, 1)
-                if l.split()[:2] == ['smtp', 'inet'] else l
+                if l.split()[:2] == ['smtp', 'inet'] and not self.netns
+                else l
                 for l in base.split('\n'))
         with open(path + '.tmp', 'w') as f:
             f.write(base + ''.join(l + '\n' for l in lines))
