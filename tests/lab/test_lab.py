@@ -214,11 +214,11 @@ UNKNOWN_REPLY = (r'host mx\.hamburger\.test\[192\.0\.2\.20\]:25 said: 550 5\.1\.
 
 
 def test_unknown_user_550_bounced(lab):
-    rcpt = 'bob-unknown@hamburger.test'
+    rcpt = 'bob-missing@hamburger.test'
     qid = send(lab, rcpt, 'lab unknown user')
     lab.wait_log('hamburger', r'reject: RCPT from mail\.crepes\.test'
-                 r'\[192\.0\.2\.10\]: 550 5\.1\.1 <bob-unknown@hamburger\.test>')
-    lab.wait_log('crepes', re.escape(qid) + r': to=<bob-unknown@hamburger\.test>, '
+                 r'\[192\.0\.2\.10\]: 550 5\.1\.1 <bob-missing@hamburger\.test>')
+    lab.wait_log('crepes', re.escape(qid) + r': to=<bob-missing@hamburger\.test>, '
                  r'relay=mx\.hamburger\.test\[192\.0\.2\.20\]:25, delay=[\d.]+, '
                  r'dsn=5\.1\.1, status=bounced \(' + UNKNOWN_REPLY
                  % re.escape(rcpt) + r'\)')
