@@ -70,7 +70,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from dromos_instance import Instance, proc_status, wait_for  # noqa: E402
-from dns_fixture import DnsServer, DNSMASQ  # noqa: E402
+from dns_fixture import DnsServer, DNSMASQ, _stop_pid  # noqa: E402
 
 NET = '192.0.2'
 DNS_ADDR = NET + '.53'
@@ -168,8 +168,11 @@ class _PidProc:
             os.kill(self.pid, sig)
 
     def wait(self, timeout=None):
-        wait_for(lambda: not self._alive(), timeout=timeout or 10,
-                 what='process %d to exit' % self.pid)
+        deadline = time.monotonic() + (timeout or 10)
+        while self._alive():
+            if time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired('pid %d' % self.pid, timeout)
+            time.sleep(0.05)
         return 0
 
     def kill(self):
@@ -177,22 +180,6 @@ class _PidProc:
 
     def terminate(self):
         self.send_signal(signal.SIGTERM)
-
-
-def _stop(proc, timeout=10):
-    if proc is None or proc.poll() is not None:
-        return
-    try:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=timeout)
-    except (subprocess.TimeoutExpired, AssertionError):
-        proc.kill()
-        try:
-            proc.wait(timeout=timeout)
-        except (subprocess.TimeoutExpired, AssertionError):
-            pass
-    except ProcessLookupError:
-        pass
 
 
 class Lab:
@@ -373,7 +360,7 @@ class Lab:
         return p
 
     def stop_proc(self, p):
-        _stop(p)
+        _stop_pid(p, 10)
         if p in self.procs:
             self.procs.remove(p)
 
@@ -460,7 +447,7 @@ class Lab:
                 pass
         for p in self.procs:
             try:
-                _stop(p)
+                _stop_pid(p, 10)
             except Exception:
                 pass
         self.procs = []
