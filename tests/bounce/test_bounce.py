@@ -112,3 +112,152 @@ def test_unknown_user_bounces_to_sender(m):
     assert re.search(r': from=<>, size=\d+, nrcpt=1', m.log()), m.log()
     wait_for(m.queue_empty, timeout=20, what='empty queue')
     assert not m.queue_files('bounce')
+
+
+def test_ret_hdrs_returns_header_only(m):
+    qid = m.inject(['nosuchuser@' + HOST], message('headers only please',
+                   body='secret body text\n'), sender=SENDER,
+                   attrs=['dsn_ret=HDRS', 'dsn_envid=ENV-42'])
+    m.trigger()
+    m.wait_log(re.escape(qid) + r': sender non-delivery notification: ', timeout=20)
+    msg = notice_for(m, USER, 'headers only please')
+    text, ds, orig = parts(msg)
+    assert orig.get_content_type() == 'text/rfc822-headers'
+    assert 'headers only please' in orig.get_content()
+    assert b'secret body text' not in msg.as_bytes()
+    per_msg, rcpts = status_groups(ds)
+    assert per_msg['Original-Envelope-Id'] == 'ENV-42'
+
+
+def test_large_message_returns_header_only(m):
+    body = 'x' * 70 + '\n'
+    qid = m.inject(['nosuchuser@' + HOST], message('too big to return',
+                   body=body * 1000), sender=SENDER)
+    m.trigger()
+    m.wait_log(re.escape(qid) + r': sender non-delivery notification: ', timeout=20)
+    msg = notice_for(m, USER, 'too big to return')
+    orig = parts(msg)[2]
+    assert orig.get_content_type() == 'text/rfc822-headers'
+    assert len(msg.as_bytes()) < 20000
+
+
+def test_orcpt_and_remote_fields(m):
+    qid = m.inject(['nosuchuser@' + HOST], message('with orcpt'), sender=SENDER,
+                   dsn=['2 rfc822;Original@Example.Test'])
+    m.trigger()
+    m.wait_log(re.escape(qid) + r': sender non-delivery notification: ', timeout=20)
+    msg = notice_for(m, USER, 'with orcpt')
+    per_msg, rcpts = status_groups(parts(msg)[1])
+    assert rcpts[0]['Original-Recipient'] == 'rfc822;Original@Example.Test'
+
+
+def test_bounce_of_bounce_goes_to_postmaster(m):
+    qid = m.inject(['nosuchuser@' + HOST], message('a notice that fails'),
+                   sender='')
+    m.trigger()
+    m.wait_log(re.escape(qid) + r': postmaster non-delivery notification: '
+               r'([0-9A-F]+)', timeout=20)
+    msg = notice_for(m, PM, 'a notice that fails')
+    assert msg['Subject'] == 'Undelivered Mail Returned to Sender'
+    text, ds, orig = parts(msg)
+    assert 'postmaster' in text.get_content()
+    # From the double-bounce sender, so a failure of it is not returned.
+    assert re.search(r': from=<double-bounce@%s>, size=\d+, nrcpt=1'
+                     % re.escape(HOST), m.log()), m.log()
+
+
+def test_double_bounce_dropped(m):
+    qid = m.inject(['nosuchuser@' + HOST], message('double trouble'),
+                   sender='double-bounce@' + HOST)
+    m.trigger()
+    m.wait_log(re.escape(qid) + r': double bounce dropped: <nosuchuser@%s>: '
+               % re.escape(HOST), timeout=20)
+    m.wait_log(re.escape(qid) + ': removed', timeout=10)
+    assert not re.search(re.escape(qid) + r': \w+ non-delivery notification',
+                         m.log())
+    wait_for(m.queue_empty, timeout=20, what='empty queue')
+
+
+def test_success_notice(m):
+    qid = m.inject([PM + '@' + HOST], message('tell me it arrived'),
+                   sender=SENDER, dsn=['1 rfc822;' + PM + '@' + HOST])
+    m.trigger()
+    m.wait_log(re.escape(qid) + r': sender delivery status notification: ',
+               timeout=20)
+    msg = notice_for(m, USER, 'tell me it arrived')
+    assert msg['Subject'] == 'Successful Mail Delivery Report'
+    text, ds, orig = parts(msg)
+    per_msg, rcpts = status_groups(ds)
+    assert rcpts[0]['Action'] == 'delivered'
+    assert rcpts[0]['Status'].startswith('2.')
+    assert orig.get_content_type() == 'text/rfc822-headers'
+
+
+def make_maildir_a_file(m, user):
+    md = os.path.join(m.home_base, user, 'Maildir')
+    saved = md + '.saved'
+    os.rename(md, saved)
+    with open(md, 'w') as f:
+        f.write('not a folder\n')
+    return md, saved
+
+
+def test_delay_warning(m):
+    m.set_main(delay_warning_time='2s')
+    m.reload()
+    md, saved = make_maildir_a_file(m, PM)
+    try:
+        qid = m.inject([PM + '@' + HOST], message('slow one'), sender=SENDER)
+        m.trigger()
+        m.wait_log(re.escape(qid) + r': sender delay notification: ', timeout=30)
+        msg = notice_for(m, USER, 'slow one')
+        assert msg['Subject'] == 'Delayed Mail (still being retried)'
+        text, ds, orig = parts(msg)
+        assert 'keeps trying' in text.get_content()
+        per_msg, rcpts = status_groups(ds)
+        assert rcpts[0]['Action'] == 'delayed'
+        assert rcpts[0]['Status'].startswith('4.')
+        assert rcpts[0]['Will-Retry-Until']
+        assert orig.get_content_type() == 'text/rfc822-headers'
+    finally:
+        fix = True
+        os.unlink(md)
+        os.rename(saved, md)
+        m.set_main(delay_warning_time='0h')
+        m.reload()
+    assert fix
+    m.wait_log(re.escape(qid) + ': removed', timeout=30)
+    # Only one warning.
+    assert len(re.findall(re.escape(qid) + r': sender delay notification',
+                          m.log())) == 1
+
+
+def test_bounce_down_then_back(m):
+    bounce_line = [l for l in open(os.path.join(m.config_dir, 'master.cf'))
+                   if l.startswith('bounce ')]
+    assert bounce_line
+    path = os.path.join(m.config_dir, 'master.cf')
+    with open(path) as f:
+        saved = f.read()
+    with open(path, 'w') as f:
+        f.write(''.join(l for l in saved.splitlines(True)
+                        if not l.startswith('bounce ')))
+    m.reload()
+    wait_for(lambda: not m.service_pids('bounce'), timeout=10, what='bounce gone')
+    try:
+        qid = m.inject(['nosuchuser@' + HOST], message('wait for bounce'),
+                       sender=SENDER)
+        m.trigger()
+        m.wait_log(re.escape(qid) + r': notice not sent, will try again', timeout=20)
+        wait_for(lambda: [os.path.basename(f) for f in m.queue_files('deferred')]
+                 == [qid], timeout=10, what='deferred file')
+        assert m.queue_files('bounce')
+    finally:
+        with open(path, 'w') as f:
+            f.write(saved)
+        m.reload()
+    m.wait_log(re.escape(qid) + r': sender non-delivery notification: ', timeout=30)
+    msg = notice_for(m, USER, 'wait for bounce')
+    assert parts(msg)[1]
+    m.wait_log(re.escape(qid) + ': removed', timeout=20)
+    wait_for(lambda: not m.queue_files('bounce'), timeout=10, what='log removed')

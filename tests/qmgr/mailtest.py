@@ -28,6 +28,10 @@ SERVICES = {
     'local': 'local     unix  -  n  n  -  -  local',
 }
 HOST = 'mx.example.test'
+NO_REMOTE_MAPS = ('inline:{ { .org = error:no remote delivery in tests }, '
+                  '{ .com = error:no remote delivery in tests }, '
+                  '{ .net = error:no remote delivery in tests }, '
+                  '{ .example = error:no remote delivery in tests } }')
 QUEUES = ('incoming', 'active', 'deferred', 'hold', 'corrupt')
 
 
@@ -41,8 +45,14 @@ class MailInstance(Instance):
     def __init__(self, **main):
         super().__init__(hostname=HOST)
         self.users = []
+        # Mail leaves this host only through the error transport: the
+        # notices to test senders (example.org) bounce at once, and the
+        # resulting double bounces go to an address that fails too, so
+        # they are dropped (bounce(8)). Tests that want them say where.
         settings = dict(queue_run_delay='1s', minimal_backoff_time='1s',
-                        maximal_backoff_time='4s')
+                        maximal_backoff_time='4s',
+                        transport_maps=NO_REMOTE_MAPS,
+                        **{'2bounce_notice_recipient': 'postmaster@example.org'})
         settings.update(main)
         self.setup(**settings)
         # Until the manifest lists them, install the programs by hand.
@@ -61,7 +71,7 @@ class MailInstance(Instance):
 
     # --- mail ----------------------------------------------------------
     def inject(self, rcpts, content, sender='sender@example.org', count=1,
-               orig=None, when=None):
+               orig=None, when=None, attrs=(), dsn=None):
         if isinstance(rcpts, str):
             rcpts = [rcpts]
         argv = [MKQFILE, '-d', self.queue_dir, '-u', self.owner.pw_name,
@@ -70,7 +80,11 @@ class MailInstance(Instance):
             argv += ['-t', str(int(when))]
         if orig:
             argv += ['-o', orig]
-        for r in rcpts:
+        for a in attrs:
+            argv += ['-a', a]
+        for i, r in enumerate(rcpts):
+            if dsn and i < len(dsn) and dsn[i]:
+                argv += ['-N', dsn[i]]
             argv += ['-r', r]
         res = subprocess.run(argv, input=content, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, timeout=120)
