@@ -3,7 +3,8 @@ files written by mkqfile the way cleanup writes them.
 
 Maildir delivery is byte-exact (Return-Path and Delivered-To, then the
 stored content), mode 0600, owned by the user; an unknown user is bounced
-and the file removed; a non-local domain is bounced by qmgr; a deferred
+and the file removed; a non-local domain goes to the error transport
+(transport_maps) and its sender gets a notice; a deferred
 delivery (Maildir is a plain file) goes to deferred/ with a future
 modification time and is delivered once fixed; a corrupt file goes to
 corrupt/ with a log line; mail in deferred/ survives a stop and start;
@@ -95,11 +96,18 @@ def test_unknown_user_bounced(m):
     assert m.queue_empty()
 
 
-def test_non_local_domain_bounced_by_qmgr(m):
+def test_non_local_domain_routed_to_error_transport(m):
+    """A non-local domain goes where transport_maps says: here the error
+    transport (the instance delivers nothing remote), so qmgr bounces it
+    with the table's text and the sender gets a notice (which bounces
+    in turn: example.org is routed to error too, and that double bounce
+    is dropped)."""
     qid = deliver_one(m, 'someone@elsewhere.example', 'relay')
     assert re.search(re.escape(qid) + r': to=<someone@elsewhere\.example>, relay=none, '
-                     r'delay=[\d.]+, dsn=5\.1\.2, status=bounced \(mail for non-local '
-                     r'domain: relaying is not implemented\)', m.log()), m.log()
+                     r'delay=[\d.]+, dsn=5\.0\.0, status=bounced \(no remote delivery '
+                     r'in tests\)', m.log()), m.log()
+    m.wait_log(re.escape(qid) + r': sender non-delivery notification: [0-9A-F]+',
+               timeout=10)
 
 
 def test_mixed_recipients_one_file(m):
