@@ -70,52 +70,17 @@ static void bounce_clean_append(struct vstring *buf, const char *text)
 			(*cp < 32 || *cp >= 127) ? '?' : *cp);
 }
 
-/* bounce_fold_append - append "name: value\n", folded at white space */
+/* bounce_words_append - append words, breaking lines before limit */
 
-static void bounce_fold_append(struct vstring *buf, const char *name,
-			               const char *value)
+static void bounce_words_append(struct vstring *buf, const char *text,
+				        size_t col, size_t limit,
+				        const char *brk, size_t brk_col)
 {
     struct vstring *clean = vstring_alloc(100);
     const char *cp;
     const char *sp;
-    size_t  col;
     size_t  word;
-
-    bounce_clean_append(clean, value);
-    vstring_sprintf_append(buf, "%s:", name);
-    col = strlen(name) + 1;
-    for (cp = vstring_str(clean); *cp; cp = sp) {
-	while (*cp == ' ')
-	    cp++;
-	if (*cp == 0)
-	    break;
-	for (sp = cp; *sp && *sp != ' '; sp++)
-	     /* void */ ;
-	word = (size_t) (sp - cp);
-	if (col > 8 && col + 1 + word > BOUNCE_FOLD_COLUMN) {
-	    vstring_appends(buf, "\n\t");
-	    col = 8;
-	} else {
-	    vstring_appendc(buf, ' ');
-	    col++;
-	}
-	vstring_append(buf, cp, word);
-	col += word;
-    }
-    vstring_appendc(buf, '\n');
-    vstring_free(&clean);
-}
-
-/* bounce_wrap_append - append a paragraph wrapped at 72 columns */
-
-static void bounce_wrap_append(struct vstring *buf, const char *text,
-			               const char *indent)
-{
-    struct vstring *clean = vstring_alloc(100);
-    const char *cp;
-    const char *sp;
-    size_t  col = 0;
-    size_t  word;
+    int     fresh = (col == 0);		/* no space before the next word */
 
     bounce_clean_append(clean, text);
     for (cp = vstring_str(clean); *cp; cp = sp) {
@@ -126,19 +91,44 @@ static void bounce_wrap_append(struct vstring *buf, const char *text,
 	for (sp = cp; *sp && *sp != ' '; sp++)
 	     /* void */ ;
 	word = (size_t) (sp - cp);
-	if (col > 0 && col + 1 + word > BOUNCE_WRAP_COLUMN) {
-	    vstring_appendc(buf, '\n');
-	    vstring_appends(buf, indent);
-	    col = strlen(indent);
-	} else if (col > 0) {
+	if (!fresh && col > brk_col && col + 1 + word > limit) {
+	    vstring_appends(buf, brk);
+	    col = brk_col;
+	    fresh = 1;
+	}
+	if (!fresh) {
 	    vstring_appendc(buf, ' ');
 	    col++;
 	}
 	vstring_append(buf, cp, word);
 	col += word;
+	fresh = 0;
     }
     vstring_appendc(buf, '\n');
     vstring_free(&clean);
+}
+
+/* bounce_fold_append - append "name: value\n", folded at white space */
+
+static void bounce_fold_append(struct vstring *buf, const char *name,
+			               const char *value)
+{
+    vstring_sprintf_append(buf, "%s:", name);
+    bounce_words_append(buf, value, strlen(name) + 1, BOUNCE_FOLD_COLUMN,
+			"\n\t", 8);
+}
+
+/* bounce_wrap_append - append a paragraph wrapped at 72 columns */
+
+static void bounce_wrap_append(struct vstring *buf, const char *text,
+			               const char *indent)
+{
+    struct vstring *brk = vstring_alloc(10);
+
+    vstring_sprintf(brk, "\n%s", indent);
+    bounce_words_append(buf, text, 0, BOUNCE_WRAP_COLUMN, vstring_str(brk),
+			strlen(indent));
+    vstring_free(&brk);
 }
 
 /* bounce_success_action - an action that reports a delivery */
