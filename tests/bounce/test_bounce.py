@@ -16,12 +16,11 @@ import email.policy
 import os
 import re
 import sys
-import time
 
 import pytest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'qmgr'))
-from mailtest import MailInstance, message, wait_for, HOST  # noqa: E402
+from mailtest import MailInstance, message, wait_for, require_built, HOST  # noqa: E402
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason='needs root')
 
@@ -32,19 +31,12 @@ SENDER = USER + '@' + HOST
 
 @pytest.fixture(scope='module')
 def m():
-    for p in ('qmgr', 'local', 'bounce', 'cleanup'):
-        path = os.path.join(os.path.dirname(__file__), '..', '..', 'libexec', p)
-        if not os.access(path, os.X_OK):
-            pytest.fail('%s is not built' % path)
+    require_built('qmgr', 'local', 'bounce', 'cleanup')
     inst = MailInstance(**{'2bounce_notice_recipient': PM + '@' + HOST})
     inst.add_user(USER)
     inst.add_user(PM)
     yield inst
-    log = inst.log()
-    inst.cleanup()
-    bad = [l for l in log.splitlines() if 'Sanitizer' in l or 'runtime error:' in l
-           or 'panic:' in l]
-    assert bad == [], 'bad log lines:\n' + log
+    inst.finish()
 
 
 def notice_for(m, user, needle, timeout=20):
@@ -220,12 +212,10 @@ def test_delay_warning(m):
         assert rcpts[0]['Will-Retry-Until']
         assert orig.get_content_type() == 'text/rfc822-headers'
     finally:
-        fix = True
         os.unlink(md)
         os.rename(saved, md)
         m.set_main(delay_warning_time='0h')
         m.reload()
-    assert fix
     m.wait_log(re.escape(qid) + ': removed', timeout=30)
     # Only one warning.
     assert len(re.findall(re.escape(qid) + r': sender delay notification',
@@ -233,12 +223,10 @@ def test_delay_warning(m):
 
 
 def test_bounce_down_then_back(m):
-    bounce_line = [l for l in open(os.path.join(m.config_dir, 'master.cf'))
-                   if l.startswith('bounce ')]
-    assert bounce_line
     path = os.path.join(m.config_dir, 'master.cf')
     with open(path) as f:
         saved = f.read()
+    assert re.search(r'^bounce\s', saved, re.M)
     with open(path, 'w') as f:
         f.write(''.join(l for l in saved.splitlines(True)
                         if not l.startswith('bounce ')))

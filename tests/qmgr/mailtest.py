@@ -140,6 +140,23 @@ class MailInstance(Instance):
             self.remove_users()
             shutil.rmtree(self.root, ignore_errors=True)
 
+    def finish(self):
+        """cleanup(), then fail when the log shows a sanitizer report or
+        a panic."""
+        log = self.log()
+        self.cleanup()
+        bad = [l for l in log.splitlines() if 'Sanitizer' in l
+               or 'runtime error:' in l or 'panic:' in l]
+        assert bad == [], 'bad log lines:\n' + log
+
+
+def require_built(*progs):
+    """Fail (not skip) when a program the test runs was not built."""
+    for p in progs:
+        path = os.path.join(TOP, 'libexec', p)
+        if not os.access(path, os.X_OK):
+            raise AssertionError('%s is not built' % path)
+
 
 def message(subject, body='hello\n', extra=''):
     return ('From: Sender <sender@example.org>\n'
