@@ -37,7 +37,9 @@
 /*	Every text that came from a log or from another host goes through
 /*	one filter: control characters and 8-bit bytes become "?", so a
 /*	reason cannot add lines or headers and the text part stays US-ASCII.
-/*	Header fields longer than 78 columns are folded at white space.
+/*	Header fields longer than 78 columns are folded at white space;
+/*	a word longer than 900 bytes is split, so no line of the notice's
+/*	own text exceeds the 998 bytes of RFC 5322.
 /*	The returned message is copied as it is; the part is labelled
 /*	8bit when it holds 8-bit bytes.
 /*
@@ -58,6 +60,7 @@
 
 #define BOUNCE_FOLD_COLUMN	78
 #define BOUNCE_WRAP_COLUMN	72
+#define BOUNCE_WORD_MAX		900	/* longer words are split (RFC 5322: 998) */
 
 /* bounce_clean_append - append text with control and 8-bit bytes as "?" */
 
@@ -91,6 +94,10 @@ static void bounce_words_append(struct vstring *buf, const char *text,
 	for (sp = cp; *sp && *sp != ' '; sp++)
 	     /* void */ ;
 	word = (size_t) (sp - cp);
+	if (word > BOUNCE_WORD_MAX) {		/* split, lines stay short */
+	    word = BOUNCE_WORD_MAX;
+	    sp = cp + word;
+	}
 	if (!fresh && col > brk_col && col + 1 + word > limit) {
 	    vstring_appends(buf, brk);
 	    col = brk_col;

@@ -10,7 +10,7 @@
 /*	delivery-status fields of each kind of notice, which log entries
 /*	each kind reports, and that text from logs and remote hosts
 /*	cannot add header lines (control characters become "?", long
-/*	fields are folded).
+/*	fields are folded, words too long for a line are split).
 /*--*/
 #include <stdarg.h>
 #include <stddef.h>
@@ -232,6 +232,31 @@ static void test_no_injection(void **unused)
     vstring_free(&buf);
 }
 
+static void test_long_word_split(void **unused)
+{
+    struct vstring *buf = vstring_alloc(1000);
+    struct vstring *word = vstring_alloc(3000);
+    struct bounce_notice n;
+    struct dsn_entry e = {"u6@x.test", "", "", 0, "failed", "5.0.0",
+    "", "", "", 1795838400};
+    const char *cp;
+    const char *nl;
+    size_t  i;
+
+    for (i = 0; i < 2500; i++)
+	vstring_appendc(word, 'a' + i % 26);
+    e.reason = vstring_str(word);
+    setup_notice(&n, BOUNCE_TYPE_FAILURE);
+    n.entries = &e;
+    n.count = 1;
+    bounce_notice_compose(buf, &n);
+    for (cp = vstring_str(buf); (nl = strchr(cp, '\n')) != 0; cp = nl + 1)
+	if (nl - cp > 998)
+	    fail_msg("line of %ld bytes", (long) (nl - cp));
+    vstring_free(&word);
+    vstring_free(&buf);
+}
+
 int     main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -240,6 +265,7 @@ int     main(void)
 	cmocka_unit_test(test_delay_and_success),
 	cmocka_unit_test(test_entry_reported),
 	cmocka_unit_test(test_no_injection),
+	cmocka_unit_test(test_long_word_split),
     };
 
     return (cmocka_run_group_tests(tests, 0, 0));
