@@ -139,6 +139,7 @@
 /*	$queue_directory/private/local, the local delivery agent.
 /* SEE ALSO
 /*	local(8), the local delivery agent.
+/*	bounce(8), the notices; dsn_log(3h), the notice logs.
 /*	master(8), the process manager.
 /*	qfile(3h), the queue file format and states.
 /*--*/
