@@ -20,7 +20,8 @@ import sys
 import pytest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'qmgr'))
-from mailtest import MailInstance, message, wait_for, require_built, HOST  # noqa: E402
+from mailtest import (MailInstance, message, wait_for, require_built,  # noqa: E402
+                      make_maildir_a_file, fix_maildir, HOST)
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason='needs root')
 
@@ -185,15 +186,6 @@ def test_success_notice(m):
     assert orig.get_content_type() == 'text/rfc822-headers'
 
 
-def make_maildir_a_file(m, user):
-    md = os.path.join(m.home_base, user, 'Maildir')
-    saved = md + '.saved'
-    os.rename(md, saved)
-    with open(md, 'w') as f:
-        f.write('not a folder\n')
-    return md, saved
-
-
 def test_delay_warning(m):
     m.set_main(delay_warning_time='2s')
     m.reload()
@@ -212,8 +204,7 @@ def test_delay_warning(m):
         assert rcpts[0]['Will-Retry-Until']
         assert orig.get_content_type() == 'text/rfc822-headers'
     finally:
-        os.unlink(md)
-        os.rename(saved, md)
+        fix_maildir(md, saved)
         m.set_main(delay_warning_time='0h')
         m.reload()
     m.wait_log(re.escape(qid) + ': removed', timeout=30)

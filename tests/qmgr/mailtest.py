@@ -150,6 +150,22 @@ class MailInstance(Instance):
         assert bad == [], 'bad log lines:\n' + log
 
 
+def make_maildir_a_file(m, user):
+    """Make user's deliveries defer: Maildir becomes a plain file. Give
+    the result to fix_maildir() to undo it."""
+    md = os.path.join(m.home_base, user, 'Maildir')
+    saved = md + '.saved'
+    os.rename(md, saved)
+    with open(md, 'w') as f:
+        f.write('not a folder\n')
+    return md, saved
+
+
+def fix_maildir(md, saved):
+    os.unlink(md)
+    os.rename(saved, md)
+
+
 def require_built(*progs):
     """Fail (not skip) when a program the test runs was not built."""
     for p in progs:

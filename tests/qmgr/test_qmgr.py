@@ -20,7 +20,8 @@ import time
 
 import pytest
 
-from mailtest import MailInstance, message, wait_for, proc_status, require_built, HOST
+from mailtest import (MailInstance, message, wait_for, proc_status, require_built,
+                      make_maildir_a_file, fix_maildir, HOST)
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason='needs root')
 
@@ -116,20 +117,6 @@ def test_mixed_recipients_one_file(m):
     assert re.search(re.escape(qid) + r': from=<sender@example\.org>, size=\d+, nrcpt=3', log)
     assert len(re.findall(re.escape(qid) + r': to=.*status=sent', log)) == 2, log
     assert len(re.findall(re.escape(qid) + r': to=.*status=bounced', log)) == 1, log
-
-
-def make_maildir_a_file(m, user):
-    md = os.path.join(m.home_base, user, 'Maildir')
-    saved = md + '.saved'
-    os.rename(md, saved)
-    with open(md, 'w') as f:
-        f.write('not a folder\n')
-    return md, saved
-
-
-def fix_maildir(md, saved):
-    os.unlink(md)
-    os.rename(saved, md)
 
 
 def test_deferred_then_delivered(m):
