@@ -25,6 +25,7 @@ export SANITIZE prefix
 # Folders in link order: libraries first, then programs.
 LIBDIRS	= src/util src/global src/master
 PROGDIRS = src/logd src/dromconf src/drommap src/dromos src/qmgr src/local src/smtp \
+	   src/bounce \
 	   src/smtpd src/cleanup src/proxymap src/pickup src/dromdrop src/sendmail
 DIRS	= $(LIBDIRS) $(PROGDIRS)
 
@@ -81,6 +82,7 @@ install: build
 PROGRAM_SOURCES = src/master/master.c src/logd/logd.c src/dromos/dromos.c \
 		  src/dromconf/dromconf.c src/drommap/drommap.c \
 		  src/qmgr/qmgr.c src/local/local.c src/smtp/smtp.c \
+		  src/bounce/bounce.c \
 		  src/smtpd/smtpd.c \
 		  src/cleanup/cleanup.c src/proxymap/proxymap.c \
 		  src/pickup/pickup.c src/dromdrop/dromdrop.c \

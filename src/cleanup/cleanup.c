@@ -7,7 +7,7 @@
 /*	cleanup [generic daemon options]
 /* DESCRIPTION
 /*	cleanup is the only program that creates queue files. Its clients
-/*	(smtpd, later pickup and bounce) connect to the unix socket
+/*	(smtpd, local, bounce, later pickup) connect to the unix socket
 /*	private/cleanup and send each message as typed records; cleanup
 /*	adds the headers a message must have, writes the queue file in
 /*	incoming/, makes it durable, and only then says so. master runs

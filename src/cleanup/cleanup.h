@@ -99,7 +99,6 @@ extern void cleanup_header_feed(struct cleanup_header *, const char *, size_t);
 extern void cleanup_header_end(struct cleanup_header *);
 extern void cleanup_header_free(struct cleanup_header **);
 extern ssize_t cleanup_header_name_len(const char *, size_t);
-extern struct vstring *cleanup_header_date(struct vstring *, time_t);
 extern struct vstring *cleanup_header_msgid(struct vstring *, time_t,
 				              const char *, const char *);
 extern struct vstring *cleanup_header_received(struct vstring *,

@@ -14,7 +14,6 @@
 /*	void	cleanup_header_free(&h)
 /*
 /*	ssize_t	cleanup_header_name_len(line, len)
-/*	struct vstring *cleanup_header_date(buf, when)
 /*	struct vstring *cleanup_header_msgid(buf, when, queue_id, host)
 /*	struct vstring *cleanup_header_received(buf, info)
 /* DESCRIPTION
@@ -74,8 +73,7 @@
 /*	cleanup_header_name_len() returns the length of the field name
 /*	when line begins a header field, or -1.
 /*
-/*	cleanup_header_date() formats when as an RFC 5322 date in local
-/*	time with a numeric zone, "Sat, 28 Nov 2026 05:01:02 +0100 (CET)".
+/*	(The Date: value comes from mail_date(3).)
 /*	cleanup_header_msgid() makes a Message-ID value in Postfix's style,
 /*	"<YYYYMMDDhhmmss.QUEUEID@host>" (UTC time).
 /*	cleanup_header_received() makes the Received: header (several
@@ -403,45 +401,6 @@ static void sanitize_append(struct vstring *buf, const char *value)
 
     for (cp = (const unsigned char *) value; *cp; cp++)
 	vstring_appendc(buf, (*cp < 32 || *cp == 127) ? '?' : *cp);
-}
-
-/* cleanup_header_date - RFC 5322 date, local time, numeric zone */
-
-struct vstring *cleanup_header_date(struct vstring *buf, time_t when)
-{
-    static const char *days[] = {
-	"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat",
-    };
-    static const char *months[] = {
-	"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-	"Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    };
-    struct tm tm;
-    long    off;
-    int     sign = '+';
-    const char *zone;
-    const char *cp;
-
-    if (localtime_r(&when, &tm) == 0)
-	gmtime_r(&when, &tm);
-    off = tm.tm_gmtoff / 60;
-    if (off < 0) {
-	sign = '-';
-	off = -off;
-    }
-    vstring_sprintf(buf, "%s, %d %s %04d %02d:%02d:%02d %c%02ld%02ld",
-		    days[tm.tm_wday % 7], tm.tm_mday, months[tm.tm_mon % 12],
-		    tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec,
-		    sign, off / 60, off % 60);
-    zone = tm.tm_zone;
-    if (zone && *zone) {
-	for (cp = zone; *cp; cp++)
-	    if (!isalnum((unsigned char) *cp) && *cp != '+' && *cp != '-')
-		break;
-	if (*cp == 0 && cp - zone <= 10)
-	    vstring_sprintf_append(buf, " (%s)", zone);
-    }
-    return (buf);
 }
 
 /* cleanup_header_msgid - <YYYYMMDDhhmmss.QUEUEID@host> */

@@ -32,6 +32,7 @@
 #include <vstring.h>
 
 #include <cleanup_clnt.h>
+#include <mail_date.h>
 #include <mail_params.h>
 #include <rec.h>
 
@@ -67,7 +68,7 @@ static void cleanup_message_start(struct cleanup_state *state)
 
     state->hdr = cleanup_header_alloc((size_t) var_header_limit,
 				      cleanup_out_content, (void *) state);
-    cleanup_header_date(date, when);
+    mail_date(date, when);
     cleanup_header_msgid(msgid, when, STR(state->queue_id), var_myhostname);
     if (state->sender == 0 || *state->sender == 0) {
 	vstring_strcpy(from, "MAILER-DAEMON");

@@ -89,7 +89,7 @@ static int addr_list_token(struct addr_list_scan *s)
 	    return (TOK_ERROR);
     }
     ch = (unsigned char) *s->cp;
-    if (strchr(",:;<>@", ch)) {
+    if (ch != 0 && strchr(",:;<>@", ch)) {
 	s->special = ch;
 	s->cp++;
 	return (TOK_SPECIAL);
@@ -103,8 +103,14 @@ static int addr_list_token(struct addr_list_scan *s)
 		if (*s->cp == '"' || *s->cp == '\\')
 		    vstring_appendc(s->tok, '\\');
 	    }
-	    if (*s->cp != '\r' && *s->cp != '\n')
-		vstring_appendc(s->tok, *s->cp);
+	    if ((unsigned char) *s->cp < 0x20 && *s->cp != '\t') {
+		if (*s->cp == '\r' || *s->cp == '\n')
+		    continue;			/* folding */
+		return (TOK_ERROR);
+	    }
+	    if (*s->cp == 0x7f)
+		return (TOK_ERROR);
+	    vstring_appendc(s->tok, *s->cp);
 	}
 	if (s->cp >= s->end)
 	    return (TOK_ERROR);
@@ -116,21 +122,22 @@ static int addr_list_token(struct addr_list_scan *s)
 	/* A domain literal, up to its "]". */
 	if ((stop = memchr(s->cp, ']', (size_t) (s->end - s->cp))) == 0)
 	    return (TOK_ERROR);
-	vstring_append(s->tok, s->cp, (size_t) (stop - s->cp + 1));
-	s->cp = stop + 1;
+	for (; s->cp <= stop; s->cp++) {
+	    if ((unsigned char) *s->cp < 0x20 || *s->cp == 0x7f)
+		return (TOK_ERROR);
+	    vstring_appendc(s->tok, *s->cp);
+	}
 	return (TOK_ATOM);
     }
     /* An atom (dots included): up to white space or a special. */
-    while (s->cp < s->end && !strchr(" \t\r\n()\",:;<>@[", *s->cp)
-	   && *s->cp != 0) {
+    while (s->cp < s->end && (unsigned char) *s->cp > 0x20
+	   && *s->cp != 0x7f && !strchr("()\",:;<>@[]", *s->cp)) {
 	vstring_appendc(s->tok, *s->cp);
 	s->cp++;
     }
-    if (s->cp < s->end && *s->cp == 0) {
-	s->cp++;
-	if (vstring_len(s->tok) == 0)
-	    return (TOK_ERROR);
-    }
+    /* A control character, a stray ")" or "]": not an address list. */
+    if (vstring_len(s->tok) == 0)
+	return (TOK_ERROR);
     return (TOK_ATOM);
 }
 

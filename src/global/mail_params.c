@@ -149,7 +149,9 @@ long    var_unk_addr_code;
 #define TIME(name, def, min, max, descr, var) \
 	{ name, MAIL_PARAM_TIME, def, min, max, 0, descr, var }
 
+char   *var_2bounce_rcpt;
 long    var_bounce_queue_lifetime;
+long    var_bounce_size_limit;
 long    var_default_dest_conc;
 long    var_default_rcpt_limit;
 char   *var_default_transport;
@@ -181,6 +183,9 @@ char   *var_double_bounce_sender;
 #define WEEK	(7 * DAY)
 
 const struct mail_param mail_param_table[] = {
+    STR(VAR_2BOUNCE_RCPT, DEF_2BOUNCE_RCPT, 0,
+	"Who gets the notice about a failed notice (a double bounce), sent from the double_bounce_sender address.",
+	&var_2bounce_rcpt),
     INT(VAR_ACCESS_MAP_DEFER_CODE, DEF_ACCESS_MAP_DEFER_CODE, 400, 599,
 	"The SMTP code for DEFER in an access table.",
 	&var_access_map_defer_code),
@@ -202,6 +207,9 @@ const struct mail_param mail_param_table[] = {
     TIME(VAR_BOUNCE_QUEUE_LIFETIME, DEF_BOUNCE_QUEUE_LIFETIME, 0, WEEK*10,
 	"How long a delivery status notice (null sender) stays in the queue before it is given up; 0: one attempt.",
 	&var_bounce_queue_lifetime),
+    INT(VAR_BOUNCE_SIZE_LIMIT, DEF_BOUNCE_SIZE_LIMIT, 1, LONG_MAX,
+	"The largest message that a non-delivery notice returns whole (RET=FULL, the default); of a larger one only the headers are returned.",
+	&var_bounce_size_limit),
     {VAR_CHROOT_REFRESH, MAIL_PARAM_BOOL, DEF_CHROOT_REFRESH, 0, 0, 0,
 	"Whether dromos start first copies the chroot's etc/ files (resolv.conf, hosts, ...) from the system.",
     &var_chroot_refresh},

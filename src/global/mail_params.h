@@ -432,6 +432,14 @@ extern long var_unk_addr_code;
  /*
   * Delivery to other hosts: qmgr scheduling and the smtp client.
   */
+#define VAR_2BOUNCE_RCPT	"2bounce_notice_recipient"
+#define DEF_2BOUNCE_RCPT	"postmaster"
+extern char *var_2bounce_rcpt;
+
+#define VAR_BOUNCE_SIZE_LIMIT	"bounce_size_limit"
+#define DEF_BOUNCE_SIZE_LIMIT	"50000"
+extern long  var_bounce_size_limit;
+
 #define VAR_BOUNCE_QUEUE_LIFETIME	"bounce_queue_lifetime"
 #define DEF_BOUNCE_QUEUE_LIFETIME	"5d"
 extern long  var_bounce_queue_lifetime;

@@ -65,9 +65,16 @@
 /*	For each result qmgr records the recipient's state in the queue
 /*	file before anything else: sent and bounced recipients are done
 /*	(the state byte is rewritten in place and the file synced), a
-/*	deferred one stays "to do". Bounce notices are not sent yet: a
-/*	bounced recipient is logged by the agent as status=bounced and
-/*	counts as done. When every recipient is done the file is removed
+/*	deferred one stays "to do". A bounced recipient (and one delivered
+/*	that asked for NOTIFY=SUCCESS) is first recorded in the notice
+/*	log bounce/X/ID (dsn_log(3h)); when the message is done with for
+/*	now, qmgr asks bounce(8) for the notice (bounce_clnt(3h)) while
+/*	the file is still in active/, and removes the log once bounce has
+/*	queued it. When bounce cannot (it is down, cleanup is down), the
+/*	message goes to deferred/ with its log and the notice is asked
+/*	for again at its next attempt. A message deferred for longer than
+/*	$delay_warning_time (when set) gets one delay warning, from
+/*	defer/X/ID. When every recipient is done the file is removed
 /*	("ID: removed"): out of the queue, into recycle/ (up to
 /*	$queue_file_recycle_limit files of at most 256 KiB), where cleanup
 /*	takes it for a new message instead of making a new file. On a
@@ -98,10 +105,8 @@
 /*	be updated (recipient state) is fatal: the file stays in active/
 /*	and the next qmgr process starts over with it.
 /* BUGS
-/*	Only the local transport exists: relaying is not implemented.
-/*	No bounce or delay notices are sent yet, and the reasons for
-/*	deferral are only logged (by the delivery agent), not kept in
-/*	defer/. There is no maximal queue lifetime yet.
+/*	The reasons for deferral are kept in memory only until a delay
+/*	warning records them in defer/.
 /* CONFIGURATION PARAMETERS
 /* .IP queue_run_delay
 /*	How often deferred/ (and incoming/) are scanned.
@@ -135,6 +140,7 @@
 /*	$queue_directory/private/local, the local delivery agent.
 /* SEE ALSO
 /*	local(8), the local delivery agent.
+/*	bounce(8), the notices; dsn_log(3h), the notice logs.
 /*	master(8), the process manager.
 /*	qfile(3h), the queue file format and states.
 /*--*/

@@ -98,12 +98,4 @@ extern int qmgr_route_init(struct vstring *);
 extern int qmgr_route(const char *, struct vstring *, struct vstring *);
 extern int qmgr_route_name_ok(const char *);
 
- /*
-  * qmgr_notice.c
-  */
-#define QMGR_NOTICE_FLUSH	"flush"
-#define QMGR_NOTICE_DELAY	"delay"
-extern int qmgr_notice(const char *, const char *, const char *,
-		               struct vstring *);
-
 #endif

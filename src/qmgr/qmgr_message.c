@@ -65,6 +65,7 @@
 #include <dsn.h>
 #include <dsn_log.h>
 #include <addr_class.h>
+#include <bounce_clnt.h>
 #include <mail_params.h>
 #include <qfile.h>
 #include <rec.h>
@@ -225,17 +226,8 @@ static int qmgr_message_mark(struct qmgr_message *msg, size_t i, int state,
 
 static long qmgr_message_lifetime(struct qmgr_message *msg)
 {
-    const char *at;
-    size_t  len;
-
-    if (*msg->info.sender == 0)
-	return (var_bounce_queue_lifetime);
     /* The double-bounce sender's mail is a notice too. */
-    len = strlen(var_double_bounce_sender);
-    at = strrchr(msg->info.sender, '@');
-    if (at && (size_t) (at - msg->info.sender) == len
-	&& strncasecmp(msg->info.sender, var_double_bounce_sender, len) == 0
-	&& strcasecmp(at + 1, var_myorigin) == 0)
+    if (*msg->info.sender == 0 || bounce_clnt_double_sender(msg->info.sender))
 	return (var_bounce_queue_lifetime);
     return (var_max_queue_lifetime);
 }
@@ -408,7 +400,7 @@ static void qmgr_message_delay_warning(struct qmgr_message *msg)
 	    msg->reason[i][sp - msg->reason[i]] = ' ';
 	count++;
     }
-    if (count > 0 && qmgr_notice(QMGR_NOTICE_DELAY, QFILE_ACTIVE, msg->id,
+    if (count > 0 && bounce_clnt_notice(BOUNCE_KIND_DELAY, QFILE_ACTIVE, msg->id,
 				 why) < 0) {
 	msg_warn("%s: delay notice not sent: %s", msg->id, vstring_str(why));
 	(void) dsn_log_remove(QFILE_DEFER, msg->id, why);
@@ -435,7 +427,7 @@ void    qmgr_message_done_if_idle(struct qmgr_message *msg)
      * deferred/ and they are tried again with it.
      */
     if (msg->bounce_log) {
-	if (qmgr_notice(QMGR_NOTICE_FLUSH, QFILE_ACTIVE, msg->id, why) < 0) {
+	if (bounce_clnt_notice(BOUNCE_KIND_FLUSH, QFILE_ACTIVE, msg->id, why) < 0) {
 	    msg_warn("%s: notice not sent, will try again: %s", msg->id,
 		     vstring_str(why));
 	    notices_ok = 0;

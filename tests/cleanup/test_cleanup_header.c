@@ -27,6 +27,7 @@
 
 #include <mymalloc.h>
 #include <vstring.h>
+#include <mail_date.h>
 
 #include "cleanup.h"
 
@@ -284,15 +285,15 @@ static void test_date_and_msgid(void **unused)
 
     setenv("TZ", "UTC", 1);
     tzset();
-    cleanup_header_date(buf, 0);
+    mail_date(buf, 0);
     assert_string_equal(vstring_str(buf), "Thu, 1 Jan 1970 00:00:00 +0000 (UTC)");
     setenv("TZ", "EST5", 1);
     tzset();
-    cleanup_header_date(buf, 1795838400);	/* 2026-11-28 04:00:00 UTC */
+    mail_date(buf, 1795838400);	/* 2026-11-28 04:00:00 UTC */
     assert_string_equal(vstring_str(buf), "Fri, 27 Nov 2026 23:00:00 -0500 (EST)");
     setenv("TZ", "IST-5:30", 1);
     tzset();
-    cleanup_header_date(buf, 1795838400);
+    mail_date(buf, 1795838400);
     assert_string_equal(vstring_str(buf), "Sat, 28 Nov 2026 09:30:00 +0530 (IST)");
     cleanup_header_msgid(buf, 1795838400, "0ABC", "mx.example.test");
     assert_string_equal(vstring_str(buf), "<20261128040000.0ABC@mx.example.test>");

@@ -28,6 +28,10 @@ SERVICES = {
     'local': 'local     unix  -  n  n  -  -  local',
 }
 HOST = 'mx.example.test'
+NO_REMOTE_MAPS = ('inline:{ { .org = error:no remote delivery in tests }, '
+                  '{ .com = error:no remote delivery in tests }, '
+                  '{ .net = error:no remote delivery in tests }, '
+                  '{ .example = error:no remote delivery in tests } }')
 QUEUES = ('incoming', 'active', 'deferred', 'hold', 'corrupt')
 
 
@@ -41,8 +45,14 @@ class MailInstance(Instance):
     def __init__(self, **main):
         super().__init__(hostname=HOST)
         self.users = []
+        # Mail leaves this host only through the error transport: the
+        # notices to test senders (example.org) bounce at once, and the
+        # resulting double bounces go to an address that fails too, so
+        # they are dropped (bounce(8)). Tests that want them say where.
         settings = dict(queue_run_delay='1s', minimal_backoff_time='1s',
-                        maximal_backoff_time='4s')
+                        maximal_backoff_time='4s',
+                        transport_maps=NO_REMOTE_MAPS,
+                        **{'2bounce_notice_recipient': 'postmaster@example.org'})
         settings.update(main)
         self.setup(**settings)
         # Until the manifest lists them, install the programs by hand.
@@ -61,7 +71,7 @@ class MailInstance(Instance):
 
     # --- mail ----------------------------------------------------------
     def inject(self, rcpts, content, sender='sender@example.org', count=1,
-               orig=None, when=None):
+               orig=None, when=None, attrs=(), dsn=None):
         if isinstance(rcpts, str):
             rcpts = [rcpts]
         argv = [MKQFILE, '-d', self.queue_dir, '-u', self.owner.pw_name,
@@ -70,7 +80,11 @@ class MailInstance(Instance):
             argv += ['-t', str(int(when))]
         if orig:
             argv += ['-o', orig]
-        for r in rcpts:
+        for a in attrs:
+            argv += ['-a', a]
+        for i, r in enumerate(rcpts):
+            if dsn and i < len(dsn) and dsn[i]:
+                argv += ['-N', dsn[i]]
             argv += ['-r', r]
         res = subprocess.run(argv, input=content, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, timeout=120)
@@ -125,6 +139,39 @@ class MailInstance(Instance):
         finally:
             self.remove_users()
             shutil.rmtree(self.root, ignore_errors=True)
+
+    def finish(self):
+        """cleanup(), then fail when the log shows a sanitizer report or
+        a panic."""
+        log = self.log()
+        self.cleanup()
+        bad = [l for l in log.splitlines() if 'Sanitizer' in l
+               or 'runtime error:' in l or 'panic:' in l]
+        assert bad == [], 'bad log lines:\n' + log
+
+
+def make_maildir_a_file(m, user):
+    """Make user's deliveries defer: Maildir becomes a plain file. Give
+    the result to fix_maildir() to undo it."""
+    md = os.path.join(m.home_base, user, 'Maildir')
+    saved = md + '.saved'
+    os.rename(md, saved)
+    with open(md, 'w') as f:
+        f.write('not a folder\n')
+    return md, saved
+
+
+def fix_maildir(md, saved):
+    os.unlink(md)
+    os.rename(saved, md)
+
+
+def require_built(*progs):
+    """Fail (not skip) when a program the test runs was not built."""
+    for p in progs:
+        path = os.path.join(TOP, 'libexec', p)
+        if not os.access(path, os.X_OK):
+            raise AssertionError('%s is not built' % path)
 
 
 def message(subject, body='hello\n', extra=''):

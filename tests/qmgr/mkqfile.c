@@ -5,14 +5,17 @@
 /*	test tool: write valid queue files into incoming/
 /* SYNOPSIS
 /*	mkqfile -d queue_dir [-u user] [-f sender] [-n count] [-t secs]
-/*		[-o orig] -r rcpt [-r rcpt ...] < content
+/*		[-a name=value ...] [-o orig] [-N dsn] -r rcpt [-r rcpt ...]
+/*		< content
 /* DESCRIPTION
 /*	mkqfile writes count (default 1) queue files into incoming/ of
 /*	queue_dir the way cleanup does (qfile_create, records, then
 /*	qfile_commit), as user (default: stay root) and prints each queue
 /*	ID on a line. The content comes from standard input (LF line
 /*	endings); with -n > 1 each copy starts with "X-Seq: N". -o gives
-/*	an original recipient for the following -r. -t sets the arrival
+/*	an original recipient for the following -r, -N the data of its N
+/*	record (DSN NOTIFY mask and ORCPT, "MASK ORCPT", dsn(3h)); -a adds
+/*	an attribute record (dsn_ret=HDRS, dsn_envid=...). -t sets the arrival
 /*	time (seconds since the epoch) instead of now. It does not
 /*	notify qmgr: the test sends the "I" datagram itself.
 /* DIAGNOSTICS
@@ -37,7 +40,8 @@
 /* mkqfile_one - write one queue file */
 
 static void mkqfile_one(const char *sender, struct argv *rcpts,
-			        struct argv *origs, struct vstring *content,
+			        struct argv *origs, struct argv *dsns,
+			        struct argv *attrs, struct vstring *content,
 			        long when)
 {
     struct vstring *id = vstring_alloc(40);
@@ -62,10 +66,14 @@ static void mkqfile_one(const char *sender, struct argv *rcpts,
     rec_fprintf(out, REC_TYPE_TIME, "%ld.%06ld", (long) tv.tv_sec,
 		(long) tv.tv_usec);
     rec_fputs(out, REC_TYPE_ATTR, "protocol=test");
+    for (i = 0; i < attrs->argc; i++)
+	rec_fputs(out, REC_TYPE_ATTR, attrs->argv[i]);
     rec_fputs(out, REC_TYPE_FROM, sender);
     for (i = 0; i < rcpts->argc; i++) {
 	if (*origs->argv[i])
 	    rec_fputs(out, REC_TYPE_ORCP, origs->argv[i]);
+	if (*dsns->argv[i])
+	    rec_fputs(out, REC_TYPE_DSN, dsns->argv[i]);
 	rec_fprintf(out, REC_TYPE_RCPT, "%c%s", REC_RCPT_TODO, rcpts->argv[i]);
     }
     rec_put(out, REC_TYPE_MESG, "", 0);
@@ -100,6 +108,9 @@ int     main(int argc, char **argv)
     struct argv *rcpts = argv_alloc(4);
     struct argv *origs = argv_alloc(4);
     const char *orig = "";
+    struct argv *dsns = argv_alloc(4);
+    struct argv *attrs = argv_alloc(4);
+    const char *dsn = "";
     struct vstring *content = vstring_alloc(1000);
     struct vstring *copy = vstring_alloc(1000);
     struct passwd *pw;
@@ -111,8 +122,14 @@ int     main(int argc, char **argv)
     int     ch;
 
     msg_init("mkqfile");
-    while ((ch = getopt(argc, argv, "d:u:f:n:o:r:t:")) != -1) {
+    while ((ch = getopt(argc, argv, "a:d:u:f:n:N:o:r:t:")) != -1) {
 	switch (ch) {
+	case 'a':
+	    argv_add(attrs, optarg, (char *) 0);
+	    break;
+	case 'N':
+	    dsn = optarg;
+	    break;
 	case 'd':
 	    dir = optarg;
 	    break;
@@ -131,7 +148,9 @@ int     main(int argc, char **argv)
 	case 'r':
 	    argv_add(rcpts, optarg, (char *) 0);
 	    argv_add(origs, orig, (char *) 0);
+	    argv_add(dsns, dsn, (char *) 0);
 	    orig = "";
+	    dsn = "";
 	    break;
 	case 't':
 	    when = atol(optarg);
@@ -158,14 +177,16 @@ int     main(int argc, char **argv)
 	if (count > 1) {
 	    vstring_sprintf(copy, "X-Seq: %ld\n", i);
 	    vstring_append(copy, vstring_str(content), vstring_len(content));
-	    mkqfile_one(sender, rcpts, origs, copy, when);
+	    mkqfile_one(sender, rcpts, origs, dsns, attrs, copy, when);
 	} else {
-	    mkqfile_one(sender, rcpts, origs, content, when);
+	    mkqfile_one(sender, rcpts, origs, dsns, attrs, content, when);
 	}
     }
     fflush(stdout);
     argv_free(&rcpts);
     argv_free(&origs);
+    argv_free(&dsns);
+    argv_free(&attrs);
     vstring_free(&content);
     vstring_free(&copy);
     return (0);
