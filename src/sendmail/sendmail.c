@@ -213,6 +213,8 @@ int     main(int argc, char **argv)
     int     extract = 0;
     int     dots = 1;
     int     notify = 0;
+    struct vstream *in;
+    int     read_status;
     int     status;
     int     i;
     int     n;
@@ -265,10 +267,14 @@ int     main(int argc, char **argv)
 	    sendmail_config_dir = sendmail_arg(argc, argv, &i, cp + 2);
 	    break;
 	case 'F':
+	    if (full_name)
+		myfree(full_name);
 	    full_name = mystrdup(sendmail_arg(argc, argv, &i, cp + 2));
 	    break;
 	case 'f':
 	case 'r':
+	    if (sender)
+		myfree(sender);
 	    sender = sendmail_sender(sendmail_arg(argc, argv, &i, cp + 2));
 	    break;
 	case 'i':
@@ -295,6 +301,8 @@ int     main(int argc, char **argv)
 		msg_fatal_status(EX_USAGE);
 		msg_fatal("-R %s: need \"full\" or \"hdrs\"", val);
 	    }
+	    if (ret)
+		myfree(ret);
 	    ret = mystrdup(strcasecmp(val, "full") == 0 ? DSN_RET_FULL :
 			   DSN_RET_HDRS);
 	    break;
@@ -310,6 +318,8 @@ int     main(int argc, char **argv)
 		    msg_fatal_status(EX_USAGE);
 		    msg_fatal("-V: the envelope ID must be printable ASCII");
 		}
+	    if (envid)
+		myfree(envid);
 	    envid = mystrdup(val);
 	    break;
 	case 'q':
@@ -349,13 +359,17 @@ int     main(int argc, char **argv)
 		       DEF_CONFIG_DIR, why) < 0 || mail_conf_eval(why) < 0)
 	msg_fatal("%s", vstring_str(why));
 
+    content = vstring_alloc(4096);
     switch (mode) {
     case MODE_QUEUE:
-	return (sendmail_exec("dromqueue", (char *[]) {"-p", 0}));
+	status = sendmail_exec("dromqueue", (char *[]) {"-p", 0});
+	goto out;
     case MODE_FLUSH:
-	return (sendmail_exec("dromqueue", (char *[]) {"-f", 0}));
+	status = sendmail_exec("dromqueue", (char *[]) {"-f", 0});
+	goto out;
     case MODE_ALIASES:
-	return (sendmail_newaliases());
+	status = sendmail_newaliases();
+	goto out;
     default:
 	break;
     }
@@ -380,14 +394,17 @@ int     main(int argc, char **argv)
     m.envid = envid;
     m.full_name = full_name;
 
-    if (mode == MODE_SMTP)
-	return (sendmail_bs(&m));
-
+    if (mode == MODE_SMTP) {
+	status = sendmail_bs(&m);
+	goto out;
+    }
     for (; i < argc; i++)
 	argv_add(rcpts, argv[i], (char *) 0);
-    content = vstring_alloc(4096);
-    switch (sendmail_read(vstream_fdopen(0, 0), dots ? SENDMAIL_READ_DOT : 0,
-			  var_message_limit, content)) {
+    in = vstream_fdopen(0, 0);
+    read_status = sendmail_read(in, dots ? SENDMAIL_READ_DOT : 0,
+				var_message_limit, content);
+    (void) vstream_close(&in);
+    switch (read_status) {
     case SENDMAIL_READ_ERROR:
 	msg_fatal_status(EX_IOERR);
 	msg_fatal("read the message: %m");
@@ -408,5 +425,17 @@ int     main(int argc, char **argv)
     status = sendmail_submit(&m, content, why);
     if (status == EX_OSERR)
 	msg_warn("%s", vstring_str(why));
+out:
+    vstring_free(&content);
+    vstring_free(&why);
+    argv_free(&rcpts);
+    if (sender)
+	myfree(sender);
+    if (full_name)
+	myfree(full_name);
+    if (ret)
+	myfree(ret);
+    if (envid)
+	myfree(envid);
     return (status);
 }
