@@ -122,10 +122,11 @@ static void dromdrop_sig(int sig)
 static void dromdrop_trusted(const char *dir)
 {
     struct stat st;
-    struct vstring *path = vstring_alloc(100);
+    struct vstring *path;
 
     if (getuid() == 0 || strcmp(dir, DEF_CONFIG_DIR) == 0)
 	return;
+    path = vstring_alloc(100);
     msg_fatal_status(EX_NOPERM);
     if (stat(dir, &st) < 0 || st.st_uid != 0 || (st.st_mode & 022))
 	msg_fatal("configuration %s: only root may use a folder that is not "
