@@ -274,6 +274,38 @@ def test_hand_made_good_file_is_delivered_and_unready_left(inst):
     os.unlink(unready)
 
 
+def test_dromdrop_stream_as_root_without_set_gid_bit(inst):
+    """dromdrop fed by hand (the records sendmail writes), from a copy
+    without the set-gid bit: root may write maildrop/ anyway, and in the
+    sanitizer build LeakSanitizer checks this run (it cannot check a
+    set-gid process)."""
+    import shutil
+    import tempfile
+    d = tempfile.mkdtemp(prefix='dromdrop-copy-')
+    try:
+        copy = os.path.join(d, 'dromdrop')
+        shutil.copy(os.path.join(inst.command_dir, 'dromdrop'), copy)
+        os.chmod(copy, 0o755)
+        stream = (_rec('A', b'full_name=By Hand') + _rec('S', b'root')
+                  + _rec('N', b'2 ') + _rec('R', USER.encode())
+                  + _rec('M', b'')
+                  + _rec('C', b'Subject: stream by hand\n\nx\n')
+                  + _rec('X', b'') + _rec('E', b''))
+        r = subprocess.run([copy], input=stream, capture_output=True,
+                           env=dict(os.environ, MAIL_CONFIG=inst.config_dir))
+        assert r.returncode == 0, r.stderr
+        m = arrived(inst, b'stream by hand')
+        assert m['From'] == '"By Hand" <root@%s>' % HOST
+        # A stream with an attribute only dromdrop may write is refused.
+        r = subprocess.run([copy], input=_rec('A', b'uid=0') + stream,
+                           capture_output=True,
+                           env=dict(os.environ, MAIL_CONFIG=inst.config_dir))
+        assert r.returncode == 65
+        assert b'a client may not send the uid attribute' in r.stderr
+    finally:
+        shutil.rmtree(d)
+
+
 def test_maildrop_modes(inst):
     st = os.stat(os.path.join(inst.queue_dir, 'maildrop'))
     assert stat.S_IMODE(st.st_mode) == 0o730
