@@ -72,6 +72,12 @@
 
 #include "qmgr.h"
 
+#define QMGR_FORCED_EXPIRE	"forced_expire"	/* dromsuper -e */
+#define QMGR_EXPIRED_DSN	"5.4.7"
+#define QMGR_EXPIRED_TEXT	"message expired by the administrator"
+
+static void qmgr_message_forced_expire(struct qmgr_message *);
+
 struct qmgr_message *qmgr_message_list;
 static struct qmgr_message *qmgr_message_tail;
 size_t  qmgr_message_count;
@@ -150,6 +156,7 @@ void    qmgr_message_activate(const char *from, const char *id)
     msg_info("%s: from=<%s>, size=%ld, nrcpt=%lu (queue active)",
 	     id, msg->info.sender, (long) msg->info.content_size,
 	     (unsigned long) msg->info.rcpt_count);
+    qmgr_message_forced_expire(msg);
     qmgr_message_done_if_idle(msg);
 
 out:
@@ -200,6 +207,8 @@ void    qmgr_message_result(struct qmgr_message *msg, size_t i, int status,
 
 /* qmgr_message_mark - write a recipient's final state into the file */
 
+#define QMGR_MESSAGE_GONE	(-2)	/* no active/ID: dromsuper took it */
+
 static int qmgr_message_mark(struct qmgr_message *msg, size_t i, int state,
 			             struct vstring *why)
 {
@@ -209,8 +218,8 @@ static int qmgr_message_mark(struct qmgr_message *msg, size_t i, int state,
 
     if ((fd = open(qfile_path(path, QFILE_ACTIVE, msg->id),
 		   O_RDWR | O_CLOEXEC)) < 0) {
+	ret = (errno == ENOENT ? QMGR_MESSAGE_GONE : -1);
 	vstring_sprintf(why, "open %s: %m", vstring_str(path));
-	ret = -1;
     } else {
 	ret = qfile_set_rcpt_state(fd, msg->info.rcpts[i].offset, state, why);
 	if (close(fd) < 0 && ret == 0) {
@@ -235,6 +244,42 @@ static long qmgr_message_lifetime(struct qmgr_message *msg)
 int     qmgr_message_expired(struct qmgr_message *msg, long now)
 {
     return (now - msg->info.arrival_sec >= qmgr_message_lifetime(msg));
+}
+
+/* qmgr_message_gone - the file vanished: forget the message */
+
+static void qmgr_message_gone(struct qmgr_message *msg)
+{
+    size_t  i;
+
+    if (msg->gone)
+	return;
+    msg_info("%s: queue file is gone (removed or put on hold by the "
+	     "administrator): dropped from the active queue", msg->id);
+    msg->gone = 1;
+    /* Results of recipients still at an agent are dropped as they come. */
+    for (i = 0; i < msg->info.rcpt_count; i++)
+	if (msg->rstate[i] != QMGR_RCPT_BUSY)
+	    msg->rstate[i] = QMGR_RCPT_DONE;
+}
+
+/* qmgr_message_forced_expire - dromsuper -e: bounce what is left now */
+
+static void qmgr_message_forced_expire(struct qmgr_message *msg)
+{
+    const char *value = qfile_attr(&msg->info, QMGR_FORCED_EXPIRE);
+    size_t  i;
+
+    if (value == 0 || strcmp(value, "1") != 0)
+	return;
+    for (i = 0; i < msg->info.rcpt_count && !msg->gone; i++) {
+	if (msg->rstate[i] != QMGR_RCPT_WAIT)
+	    continue;
+	qmgr_message_log(msg, i, "none", QMGR_EXPIRED_DSN, "expired",
+			 QMGR_EXPIRED_TEXT);
+	qmgr_message_result(msg, i, DELIVER_STAT_BOUNCE, QMGR_EXPIRED_DSN,
+			    QMGR_EXPIRED_TEXT);
+    }
 }
 
 /* qmgr_message_dsn_log - record a result that a notice reports */
@@ -275,10 +320,15 @@ void    qmgr_message_result_remote(struct qmgr_message *msg, size_t i,
     struct vstring *why = 0;
     struct vstring *text = 0;
     int     state;
+    int     ret;
     int     notify = msg->info.rcpts[i].dsn_notify;
 
     if (msg->rstate[i] == QMGR_RCPT_BUSY && msg->busy > 0)
 	msg->busy--;
+    if (msg->gone) {
+	msg->rstate[i] = QMGR_RCPT_DONE;
+	return;
+    }
 
     /*
      * A recipient deferred once too often: its message is past its
@@ -321,7 +371,9 @@ void    qmgr_message_result_remote(struct qmgr_message *msg, size_t i,
 		     "%s", msg->id, msg->info.rcpts[i].address,
 		     vstring_str(why));
 	state = (status == DELIVER_STAT_SENT ? REC_RCPT_SENT : REC_RCPT_BOUNCED);
-	if (qmgr_message_mark(msg, i, state, why) < 0)
+	if ((ret = qmgr_message_mark(msg, i, state, why)) == QMGR_MESSAGE_GONE)
+	    qmgr_message_gone(msg);
+	else if (ret < 0)
 	    msg_fatal("%s: record recipient state: %s", msg->id,
 		      vstring_str(why));
 	msg->rstate[i] = QMGR_RCPT_DONE;
@@ -419,6 +471,10 @@ void    qmgr_message_done_if_idle(struct qmgr_message *msg)
 
     if (msg->busy > 0 || qmgr_message_next_wait(msg, &i))
 	return;
+    if (msg->gone) {
+	qmgr_message_free(msg);
+	return;
+    }
     why = vstring_alloc(100);
 
     /*
@@ -441,8 +497,14 @@ void    qmgr_message_done_if_idle(struct qmgr_message *msg)
 	qmgr_message_delay_warning(msg);
     if (msg->deferred > 0 || !notices_ok) {
 	if (qfile_move_lazy(QFILE_ACTIVE, QFILE_DEFERRED, msg->id, why) < 0) {
-	    msg_warn("%s: move to %s: %s", msg->id, QFILE_DEFERRED,
-		     vstring_str(why));
+	    path = vstring_alloc(100);
+	    if (access(qfile_path(path, QFILE_ACTIVE, msg->id), F_OK) < 0
+		&& errno == ENOENT)
+		qmgr_message_gone(msg);
+	    else
+		msg_warn("%s: move to %s: %s", msg->id, QFILE_DEFERRED,
+			 vstring_str(why));
+	    vstring_free(&path);
 	} else {
 	    path = vstring_alloc(100);
 	    gettimeofday(tv, (struct timezone *) 0);
