@@ -99,7 +99,9 @@
 /*	Its inputs are the command line, standard input (queue IDs,
 /*	checked as such before use), main.cf and the queue files, which it
 /*	validates in full (qfile_read_envelope) before it copies one. It
-/*	writes only inside queue_directory: renames and removals of queue
+/*	writes only inside queue_directory, as mail_owner (effective user
+/*	and group IDs) after -s and -p, so that what it makes (subfolders,
+/*	the copy that -e writes) is owned as qmgr and cleanup expect: renames and removals of queue
 /*	files and notice logs, a temporary copy in hold/ (created with
 /*	O_EXCL) for -e; it talks to cleanup (private/cleanup) for -r and
 /*	wakes qmgr (private/qmgr).
@@ -128,6 +130,8 @@
 /*	cleanup(8), which writes requeued messages.
 /*	dromos(1), flush.
 /*--*/
+#include <grp.h>
+#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -267,15 +271,22 @@ static int dromsuper_run(struct dromsuper_req *req)
     } else if (strcmp(req->spec, "-") == 0) {
 	in = vstream_fdopen(0, 0);
 	line = vstring_alloc(100);
-	while ((st = vstream_get_line(in, line, DROMSUPER_ID_LINE_MAX)) > 0) {
+	while ((st = vstream_get_line(in, line, DROMSUPER_ID_LINE_MAX))
+	       == VSTREAM_OK || st == VSTREAM_PARTIAL || st == VSTREAM_TOOLONG) {
+	    if (st == VSTREAM_TOOLONG) {
+		msg_warn("standard input: line too long: skipped");
+		(void) vstream_skip_line(in);
+		req->trouble++;
+		continue;
+	    }
 	    if (vstring_len(line) > 0
 		&& vstring_str(line)[vstring_len(line) - 1] == '\n')
 		vstring_truncate(line, vstring_len(line) - 1);
 	    if (vstring_len(line) > 0)
 		dromsuper_one_id(req, vstring_str(line));
 	}
-	if (st < 0 && vstream_status(in) != 0 && vstring_len(line) > 0) {
-	    msg_warn("standard input: line too long or unreadable");
+	if (st != VSTREAM_EOF) {
+	    msg_warn("standard input: %s", vstream_status_str(st));
 	    req->trouble++;
 	}
 	vstring_free(&line);
@@ -320,6 +331,19 @@ static void dromsuper_config(const char *config_dir)
     if (chdir(var_queue_dir) < 0)
 	msg_fatal("chdir %s: %m", var_queue_dir);
     vstring_free(&why);
+}
+
+/* dromsuper_become_owner - make files and folders as mail_owner does */
+
+static void dromsuper_become_owner(void)
+{
+    struct passwd *pw;
+
+    if ((pw = getpwnam(var_mail_owner)) == 0)
+	msg_fatal("mail_owner: no such user: %s", var_mail_owner);
+    if (setgroups(1, &pw->pw_gid) < 0 || setegid(pw->pw_gid) < 0
+	|| seteuid(pw->pw_uid) < 0)
+	msg_fatal("become %s: %m", var_mail_owner);
 }
 
 int     main(int argc, char **argv)
@@ -386,6 +410,7 @@ int     main(int argc, char **argv)
 	trouble++;
     if (purge && dromsuper_purge() > 0)
 	trouble++;
+    dromsuper_become_owner();
     for (i = 0; i < nreq; i++)
 	if (dromsuper_run(reqs + i) > 0)
 	    trouble++;

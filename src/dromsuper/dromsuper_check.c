@@ -137,6 +137,23 @@ static void dromsuper_check_file(struct dromsuper_check *chk,
     }
 }
 
+/* dromsuper_check_owner - a subfolder made by root: mail_owner's */
+
+static int dromsuper_check_owner(struct dromsuper_check *chk,
+				         const char *folder, const char *id)
+{
+    struct vstring *sub = vstring_alloc(100);
+    int     ret = 0;
+
+    vstring_sprintf(sub, "%s/%c", folder, id[strlen(id) - 1]);
+    if (lchown(vstring_str(sub), chk->uid, chk->gid) < 0) {
+	msg_warn("%s: set owner: %m", vstring_str(sub));
+	ret = -1;
+    }
+    vstring_free(&sub);
+    return (ret);
+}
+
 /* dromsuper_check_misplaced - move a file to its own subfolder */
 
 static void dromsuper_check_misplaced(struct dromsuper_check *chk,
@@ -154,6 +171,8 @@ static void dromsuper_check_misplaced(struct dromsuper_check *chk,
 	chk->problems++;
     } else if (qfile_folder_for(folder, id, why) < 0) {
 	msg_warn("%s: misplaced: %s", path, vstring_str(why));
+	chk->problems++;
+    } else if (dromsuper_check_owner(chk, folder, id) < 0) {
 	chk->problems++;
     } else if (rename(path, vstring_str(target)) < 0) {
 	msg_warn("%s: misplaced: rename to %s: %m", path, vstring_str(target));
