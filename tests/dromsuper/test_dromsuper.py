@@ -17,27 +17,32 @@ import pytest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'lib'))
 from dromos_instance import Instance, free_port, wait_for  # noqa: E402
+from burst import Blackhole  # noqa: E402
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason='needs root')
 
 HOST = 'mx.example.test'
 USER = 'dromsup1'          # a local sender that gets notices
 DEAD = '127.0.0.5'
+BUSY = '127.0.0.6'         # accepts and says nothing: mail stays active
 QUEUES = ('incoming', 'active', 'deferred', 'hold', 'maildrop')
 
 
 @pytest.fixture(scope='module')
 def inst():
+    busy = Blackhole(BUSY).start()
     i = Instance(hostname=HOST).setup(
         mydestination='%s, localhost' % HOST, mynetworks='127.0.0.0/8',
-        transport_maps='inline:{ slow.test=smtp:[%s]:%d }'
-        % (DEAD, free_port()),
-        smtp_connect_timeout='1s', queue_run_delay='1s',
+        transport_maps='inline:{ slow.test=smtp:[%s]:%d, '
+        'busy.test=smtp:[%s]:%d }' % (DEAD, free_port(), BUSY, busy.port),
+        smtp_connect_timeout='1s', smtp_helo_timeout='4s',
+        queue_run_delay='1s',
         minimal_backoff_time='3600s', maximal_backoff_time='7200s')
     i.add_user(USER)
     i.start()
     yield i
     i.cleanup()
+    busy.stop()
 
 
 def submit(inst, rcpts, subject, sender=None):
@@ -262,3 +267,32 @@ def test_purge_old_temporary_files(inst):
     assert not os.path.exists(old)
     assert os.path.exists(fresh)
     os.unlink(fresh)
+
+
+def test_active_messages_qmgr_copes(inst):
+    """Messages at a delivery agent: -r and -e leave them alone; -h and
+    -d take them, and qmgr, finding active/ID gone when the agent
+    answers, drops the message instead of exiting."""
+    held = submit(inst, ['x@busy.test'], 'active hold')
+    gone = submit(inst, ['z@busy.test'], 'active delete')
+    for qid in (held, gone):
+        wait_for(lambda: where(inst, qid) == 'active', timeout=20,
+                 what='%s active' % qid)
+    for busy_op in ('-r', '-e'):
+        r = dromsuper(inst, busy_op, held)
+        assert r.returncode == 1
+        assert '%s: busy' % held in r.stderr
+    r = dromsuper(inst, '-h', held, '-d', gone)
+    assert r.returncode == 0, r.stderr
+    assert 'dromsuper: Placed on hold: 1 message' in r.stderr
+    assert 'dromsuper: Deleted: 1 message' in r.stderr
+    for qid in (held, gone):
+        inst.wait_log(r'%s: queue file is gone \(removed or put on hold by '
+                      r'the administrator\): dropped from the active queue'
+                      % qid, timeout=30)
+    assert not re.search(r'qmgr\[\d+\]: fatal', inst.log())
+    assert where(inst, held) == 'hold'
+    assert where(inst, gone) is None
+    # qmgr still works.
+    other = deferred(inst, ['y@slow.test'], 'after active')
+    assert dromsuper(inst, '-d', other, '-d', held).returncode == 0
