@@ -333,6 +333,8 @@ static void dromsuper_config(const char *config_dir)
     vstring_free(&why);
 }
 
+static void dromsuper_become_root(void);
+
 /* dromsuper_become_owner - make files and folders as mail_owner does */
 
 static void dromsuper_become_owner(void)
@@ -344,6 +346,15 @@ static void dromsuper_become_owner(void)
     if (setgroups(1, &pw->pw_gid) < 0 || setegid(pw->pw_gid) < 0
 	|| seteuid(pw->pw_uid) < 0)
 	msg_fatal("become %s: %m", var_mail_owner);
+    msg_cleanup(dromsuper_become_root);
+}
+
+/* dromsuper_become_root - back to root before exit (sanitizers read /proc) */
+
+static void dromsuper_become_root(void)
+{
+    if (seteuid(0) < 0 || setegid(0) < 0)
+	msg_warn("become root again: %m");
 }
 
 int     main(int argc, char **argv)
@@ -415,5 +426,6 @@ int     main(int argc, char **argv)
 	if (dromsuper_run(reqs + i) > 0)
 	    trouble++;
     myfree(reqs);
+    dromsuper_become_root();
     exit(trouble ? 1 : 0);
 }
