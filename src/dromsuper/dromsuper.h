@@ -16,8 +16,8 @@
 /*	is qfile_path(), or maildrop/id for the flat maildrop/.
 /*	dromsuper_walk(queue, fn, ctx) calls fn(queue, id, ctx) for each
 /*	queue file in queue (a name that is a valid queue ID in the right
-/*	subfolder). dromsuper_log(fmt, ...) writes a record to the mail
-/*	log only (not to stderr). dromsuper_trigger() wakes qmgr (a lost
+/*	subfolder). Per-message records go to the mail log only
+/*	(msg_info_log()). dromsuper_trigger() wakes qmgr (a lost
 /*	trigger only delays: qmgr scans on its own timer).
 /*	dromsuper_forget(id) removes the message's notice logs.
 /*
@@ -52,8 +52,6 @@ typedef void (*dromsuper_walk_fn) (const char *, const char *, void *);
 extern const char *dromsuper_find(const char *, const char *const *);
 extern const char *dromsuper_path(struct vstring *, const char *, const char *);
 extern int dromsuper_walk(const char *, dromsuper_walk_fn, void *);
-extern void dromsuper_log(const char *,...)
-	__attribute__((format(printf, 1, 2)));
 extern void dromsuper_trigger(void);
 extern void dromsuper_forget(const char *);
 

@@ -64,8 +64,14 @@ struct dromsuper_check {
     gid_t   gid;
     time_t  now;
     int     problems;			/* not repaired */
-    int     repaired;
+    int     repaired;			/* or removed (-p) */
+    const char *folder;			/* the hashed folder being checked */
+    int     digit;			/* its subfolder being checked */
+    int     spares;			/* -p: remove spare files too */
 };
+
+typedef void (*dromsuper_entry_fn) (struct dromsuper_check *, const char *,
+				            const char *, const struct stat *);
 
 /* dromsuper_old_tmp - a temporary file left over */
 
@@ -179,7 +185,7 @@ static void dromsuper_check_misplaced(struct dromsuper_check *chk,
 	chk->problems++;
     } else {
 	msg_warn("%s: misplaced: moved to %s", path, vstring_str(target));
-	dromsuper_log("%s: misplaced file %s moved to %s", id, path,
+	msg_info_log("%s: misplaced file %s moved to %s", id, path,
 		      vstring_str(target));
 	chk->repaired++;
     }
@@ -187,57 +193,17 @@ static void dromsuper_check_misplaced(struct dromsuper_check *chk,
     vstring_free(&why);
 }
 
-/* dromsuper_check_sub - one subfolder queue/X */
+/* dromsuper_check_each - fn(chk, path, name, st) for a folder's entries */
 
-static void dromsuper_check_sub(struct dromsuper_check *chk,
-				        const char *folder, const char *sub,
-				        int digit)
+static void dromsuper_check_each(struct dromsuper_check *chk,
+				         const char *folder,
+				         dromsuper_entry_fn fn)
 {
     struct vstring *path = vstring_alloc(100);
     struct dirent *dp;
     struct stat st;
     DIR    *dirp;
-    size_t  len;
 
-    if ((dirp = opendir(sub)) == 0) {
-	msg_warn("open folder %s: %m", sub);
-	chk->problems++;
-	vstring_free(&path);
-	return;
-    }
-    while ((dp = readdir(dirp)) != 0) {
-	if (strcmp(dp->d_name, ".") == 0 || strcmp(dp->d_name, "..") == 0)
-	    continue;
-	vstring_sprintf(path, "%s/%s", sub, dp->d_name);
-	if (lstat(vstring_str(path), &st) < 0)
-	    continue;				/* gone meanwhile */
-	if (!S_ISREG(st.st_mode) || !qfile_id_valid(dp->d_name)) {
-	    msg_warn("%s: not a queue file: left alone", vstring_str(path));
-	    chk->problems++;
-	    continue;
-	}
-	dromsuper_check_file(chk, vstring_str(path), &st);
-	len = strlen(dp->d_name);
-	if (dp->d_name[len - 1] != digit)
-	    dromsuper_check_misplaced(chk, folder, vstring_str(path),
-				      dp->d_name);
-    }
-    (void) closedir(dirp);
-    vstring_free(&path);
-}
-
-/* dromsuper_check_hashed - queue/ and its 16 subfolders */
-
-static void dromsuper_check_hashed(struct dromsuper_check *chk,
-				           const char *folder)
-{
-    struct vstring *path = vstring_alloc(100);
-    struct dirent *dp;
-    struct stat st;
-    DIR    *dirp;
-    int     digit;
-
-    dromsuper_check_folder(chk, folder, DROMSUPER_FOLDER_MODE);
     if ((dirp = opendir(folder)) == 0) {
 	if (errno != ENOENT) {
 	    msg_warn("open folder %s: %m", folder);
@@ -250,28 +216,60 @@ static void dromsuper_check_hashed(struct dromsuper_check *chk,
 	if (strcmp(dp->d_name, ".") == 0 || strcmp(dp->d_name, "..") == 0)
 	    continue;
 	vstring_sprintf(path, "%s/%s", folder, dp->d_name);
-	if (lstat(vstring_str(path), &st) < 0)
-	    continue;
-	digit = dp->d_name[0];
-	if (S_ISDIR(st.st_mode) && dp->d_name[1] == 0
-	    && ((digit >= '0' && digit <= '9') || (digit >= 'A' && digit <= 'F'))) {
-	    dromsuper_check_folder(chk, vstring_str(path),
-				   DROMSUPER_FOLDER_MODE);
-	    dromsuper_check_sub(chk, folder, vstring_str(path), digit);
-	} else if (strncmp(dp->d_name, TMP_PREFIX, TMP_PREFIX_LEN) == 0) {
-	    if (dromsuper_old_tmp(dp->d_name, &st, chk->now)) {
-		msg_warn("%s: temporary file older than an hour "
-			 "(dromsuper -p removes it)", vstring_str(path));
-		chk->problems++;
-	    }
-	} else {
-	    msg_warn("%s: not a queue subfolder: left alone",
-		     vstring_str(path));
-	    chk->problems++;
-	}
+	if (lstat(vstring_str(path), &st) == 0)	/* else gone meanwhile */
+	    fn(chk, vstring_str(path), dp->d_name, &st);
     }
     (void) closedir(dirp);
     vstring_free(&path);
+}
+
+/* dromsuper_check_tmp - report a temporary file left over */
+
+static void dromsuper_check_tmp(struct dromsuper_check *chk, const char *path,
+				        const char *name, const struct stat *st)
+{
+    if (dromsuper_old_tmp(name, st, chk->now)) {
+	msg_warn("%s: temporary file older than an hour "
+		 "(dromsuper -p removes it)", path);
+	chk->problems++;
+    }
+}
+
+/* dromsuper_check_sub_entry - one entry of queue/X */
+
+static void dromsuper_check_sub_entry(struct dromsuper_check *chk,
+				              const char *path, const char *name,
+				              const struct stat *st)
+{
+    if (!S_ISREG(st->st_mode) || !qfile_id_valid(name)) {
+	msg_warn("%s: not a queue file: left alone", path);
+	chk->problems++;
+	return;
+    }
+    dromsuper_check_file(chk, path, st);
+    if (name[strlen(name) - 1] != chk->digit)
+	dromsuper_check_misplaced(chk, chk->folder, path, name);
+}
+
+/* dromsuper_check_top_entry - one entry of a hashed queue folder */
+
+static void dromsuper_check_top_entry(struct dromsuper_check *chk,
+				              const char *path, const char *name,
+				              const struct stat *st)
+{
+    int     digit = name[0];
+
+    if (S_ISDIR(st->st_mode) && name[1] == 0
+	&& ((digit >= '0' && digit <= '9') || (digit >= 'A' && digit <= 'F'))) {
+	dromsuper_check_folder(chk, path, DROMSUPER_FOLDER_MODE);
+	chk->digit = digit;
+	dromsuper_check_each(chk, path, dromsuper_check_sub_entry);
+    } else if (strncmp(name, TMP_PREFIX, TMP_PREFIX_LEN) == 0) {
+	dromsuper_check_tmp(chk, path, name, st);
+    } else {
+	msg_warn("%s: not a queue subfolder: left alone", path);
+	chk->problems++;
+    }
 }
 
 /* dromsuper_check_flat - maildrop/ or recycle/: old temporary files */
@@ -279,41 +277,35 @@ static void dromsuper_check_hashed(struct dromsuper_check *chk,
 static void dromsuper_check_flat(struct dromsuper_check *chk,
 				         const char *folder, int mode)
 {
-    struct vstring *path = vstring_alloc(100);
-    struct dirent *dp;
-    struct stat st;
-    DIR    *dirp;
-
     dromsuper_check_folder(chk, folder, mode);
-    if ((dirp = opendir(folder)) != 0) {
-	while ((dp = readdir(dirp)) != 0) {
-	    vstring_sprintf(path, "%s/%s", folder, dp->d_name);
-	    if (lstat(vstring_str(path), &st) == 0
-		&& dromsuper_old_tmp(dp->d_name, &st, chk->now)) {
-		msg_warn("%s: temporary file older than an hour "
-			 "(dromsuper -p removes it)", vstring_str(path));
-		chk->problems++;
-	    }
-	}
-	(void) closedir(dirp);
-    }
-    vstring_free(&path);
+    dromsuper_check_each(chk, folder, dromsuper_check_tmp);
+}
+
+/* dromsuper_check_init - mail_owner, now */
+
+static void dromsuper_check_init(struct dromsuper_check *chk)
+{
+    struct passwd *pw;
+
+    if ((pw = getpwnam(var_mail_owner)) == 0)
+	msg_fatal("mail_owner: no such user: %s", var_mail_owner);
+    memset(chk, 0, sizeof(*chk));
+    chk->uid = pw->pw_uid;
+    chk->gid = pw->pw_gid;
+    chk->now = time((time_t *) 0);
 }
 
 int     dromsuper_structure(void)
 {
     struct dromsuper_check chk;
-    struct passwd *pw;
     const char *const * cpp;
 
-    if ((pw = getpwnam(var_mail_owner)) == 0)
-	msg_fatal("mail_owner: no such user: %s", var_mail_owner);
-    memset(&chk, 0, sizeof(chk));
-    chk.uid = pw->pw_uid;
-    chk.gid = pw->pw_gid;
-    chk.now = time((time_t *) 0);
-    for (cpp = dromsuper_hashed; *cpp; cpp++)
-	dromsuper_check_hashed(&chk, *cpp);
+    dromsuper_check_init(&chk);
+    for (cpp = dromsuper_hashed; *cpp; cpp++) {
+	dromsuper_check_folder(&chk, *cpp, DROMSUPER_FOLDER_MODE);
+	chk.folder = *cpp;
+	dromsuper_check_each(&chk, *cpp, dromsuper_check_top_entry);
+    }
     dromsuper_check_flat(&chk, DROMSUPER_Q_MAILDROP, DROMSUPER_MAILDROP_MODE);
     dromsuper_check_flat(&chk, QFILE_RECYCLE, DROMSUPER_FOLDER_MODE);
     msg_info("Structure check: %d repaired, %d not repaired", chk.repaired,
@@ -321,46 +313,25 @@ int     dromsuper_structure(void)
     return (chk.problems);
 }
 
-/* dromsuper_purge_folder - remove old tmp.* (all regular files: spares) */
+/* dromsuper_purge_entry - remove an old tmp.* (or a spare in recycle/) */
 
-static int dromsuper_purge_folder(const char *folder, int spares, time_t now,
-				          int *problems)
+static void dromsuper_purge_entry(struct dromsuper_check *chk,
+				          const char *path, const char *name,
+				          const struct stat *st)
 {
-    struct vstring *path = vstring_alloc(100);
-    struct dirent *dp;
-    struct stat st;
-    DIR    *dirp;
-    int     count = 0;
-
-    if ((dirp = opendir(folder)) == 0) {
+    if (!dromsuper_old_tmp(name, st, chk->now)
+	&& !(chk->spares && S_ISREG(st->st_mode) && qfile_id_valid(name)))
+	return;
+    if (unlink(path) < 0) {
 	if (errno != ENOENT) {
-	    msg_warn("open folder %s: %m", folder);
-	    (*problems)++;
+	    msg_warn("remove %s: %m", path);
+	    chk->problems++;
 	}
-	vstring_free(&path);
-	return (0);
+    } else {
+	msg_info_log("removed %s file %s", chk->spares ? "spare" : "temporary",
+		     path);
+	chk->repaired++;
     }
-    while ((dp = readdir(dirp)) != 0) {
-	vstring_sprintf(path, "%s/%s", folder, dp->d_name);
-	if (lstat(vstring_str(path), &st) < 0
-	    || !(dromsuper_old_tmp(dp->d_name, &st, now)
-		 || (spares && S_ISREG(st.st_mode)
-		     && qfile_id_valid(dp->d_name))))
-	    continue;
-	if (unlink(vstring_str(path)) < 0) {
-	    if (errno != ENOENT) {
-		msg_warn("remove %s: %m", vstring_str(path));
-		(*problems)++;
-	    }
-	} else {
-	    dromsuper_log("removed %s file %s", spares ? "spare" : "temporary",
-			  vstring_str(path));
-	    count++;
-	}
-    }
-    (void) closedir(dirp);
-    vstring_free(&path);
-    return (count);
 }
 
 int     dromsuper_purge(void)
@@ -369,14 +340,14 @@ int     dromsuper_purge(void)
 	QFILE_INCOMING, QFILE_ACTIVE, QFILE_DEFERRED, QFILE_HOLD,
 	QFILE_CORRUPT, DROMSUPER_Q_MAILDROP, 0,
     };
+    struct dromsuper_check chk;
     const char *const * cpp;
-    time_t  now = time((time_t *) 0);
-    int     count = 0;
-    int     problems = 0;
 
+    dromsuper_check_init(&chk);
     for (cpp = flat; *cpp; cpp++)
-	count += dromsuper_purge_folder(*cpp, 0, now, &problems);
-    count += dromsuper_purge_folder(QFILE_RECYCLE, 1, now, &problems);
-    msg_info("Purged: %d file%s", count, count == 1 ? "" : "s");
-    return (problems);
+	dromsuper_check_each(&chk, *cpp, dromsuper_purge_entry);
+    chk.spares = 1;
+    dromsuper_check_each(&chk, QFILE_RECYCLE, dromsuper_purge_entry);
+    msg_info("Purged: %d file%s", chk.repaired, chk.repaired == 1 ? "" : "s");
+    return (chk.problems);
 }

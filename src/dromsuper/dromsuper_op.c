@@ -118,7 +118,7 @@ int     dromsuper_delete(const char *queue, const char *id)
 	dromsuper_forget(id);
     }
     if (ret == DROMSUPER_DONE)
-	dromsuper_log("%s: removed", id);
+	msg_info_log("%s: removed", id);
     vstring_free(&why);
     return (ret);
 }
@@ -134,7 +134,7 @@ int     dromsuper_hold(const char *queue, const char *id)
     if (qfile_move(queue, QFILE_HOLD, id, why) < 0)
 	ret = dromsuper_failed(queue, id, "place on hold", why);
     else
-	dromsuper_log("%s: placed on hold", id);
+	msg_info_log("%s: placed on hold", id);
     vstring_free(&why);
     return (ret);
 }
@@ -178,7 +178,7 @@ int     dromsuper_release(const char *queue, const char *id)
     if (dromsuper_to_deferred(id, why) < 0)
 	ret = dromsuper_failed(queue, id, "release from hold", why);
     else
-	dromsuper_log("%s: released from hold", id);
+	msg_info_log("%s: released from hold", id);
     vstring_free(&why);
     return (ret);
 }
@@ -352,7 +352,7 @@ int     dromsuper_requeue(const char *queue, const char *id)
 			 vstring_str(new_id), vstring_str(why));
 	    else
 		dromsuper_forget(id);
-	    dromsuper_log("%s: requeued as %s", id, vstring_str(new_id));
+	    msg_info_log("%s: requeued as %s", id, vstring_str(new_id));
 	}
 	(void) close(fd);
 	qfile_info_free(&info);
@@ -466,7 +466,7 @@ int     dromsuper_expire(const char *queue, const char *id)
 		     vstring_str(why));
 	    ret = DROMSUPER_FAIL;
 	} else {
-	    dromsuper_log("%s: expired by the administrator", id);
+	    msg_info_log("%s: expired by the administrator", id);
 	}
 	(void) close(fd);
 	qfile_info_free(&info);

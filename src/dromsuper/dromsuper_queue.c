@@ -13,7 +13,6 @@
 #include <sys/stat.h>
 #include <dirent.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <string.h>
 
 #include <msg.h>
@@ -99,17 +98,6 @@ int     dromsuper_walk(const char *queue, dromsuper_walk_fn fn, void *ctx)
     }
     vstring_free(&dir);
     return (ret);
-}
-
-void    dromsuper_log(const char *fmt,...)
-{
-    va_list ap;
-
-    msg_stderr_init(0, 0);
-    va_start(ap, fmt);
-    msg_vlog(MSG_INFO, fmt, ap);
-    va_end(ap);
-    msg_stderr_init(1, 0);
 }
 
 void    dromsuper_trigger(void)
