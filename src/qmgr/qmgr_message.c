@@ -22,7 +22,11 @@
 /*	to active/, reads and validates its envelope (a bad file goes to
 /*	corrupt/), logs "ID: from=<...>, size=N, nrcpt=N (queue active)"
 /*	and adds it to the active list; recipients already done in the
-/*	file are not scheduled again.
+/*	file are not scheduled again. A file with the attribute
+/*	forced_expire=1 (dromsuper -e) is expired at once: each recipient
+/*	still to do is logged with status=expired ("message expired by
+/*	the administrator", 5.4.7) and bounced, so its sender gets the
+/*	notice as for a message past maximal_queue_lifetime.
 /*
 /*	qmgr_message_next_wait() finds the next recipient waiting for
 /*	dispatch (returns 0 when there is none).
@@ -44,9 +48,18 @@
 /*	qmgr_backoff() is the time to wait before the next attempt: the
 /*	message's age, at least $minimal_backoff_time and at most
 /*	$maximal_backoff_time.
+/*
+/*	The administrator may remove active/ID, or move it to hold/, while
+/*	the message is here (dromsuper -d, -h). qmgr notices when it next
+/*	opens or moves the file (a recipient's result, the end of the
+/*	round): it logs "ID: queue file is gone (...): dropped from the
+/*	active queue", dispatches no more of its recipients, ignores the
+/*	results still to come from delivery agents, and forgets the
+/*	message when the last of them is in.
 /* DIAGNOSTICS
 /*	Fatal: a recipient state that cannot be written to the queue file
-/*	(the next qmgr starts over with the file; mail is not lost).
+/*	for any reason but the file's absence (the next qmgr starts over
+/*	with the file; mail is not lost).
 /*--*/
 #include <sys/time.h>
 #include <errno.h>
