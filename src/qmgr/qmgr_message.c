@@ -263,6 +263,7 @@ int     qmgr_message_expired(struct qmgr_message *msg, long now)
 
 static void qmgr_message_gone(struct qmgr_message *msg)
 {
+    struct vstring *buf;
     size_t  i;
 
     if (msg->gone)
@@ -270,6 +271,14 @@ static void qmgr_message_gone(struct qmgr_message *msg)
     msg_info("%s: queue file is gone (removed or put on hold by the "
 	     "administrator): dropped from the active queue", msg->id);
     msg->gone = 1;
+    /* A log written for a removed message belongs to nothing. */
+    buf = vstring_alloc(100);
+    if (access(qfile_path(buf, QFILE_HOLD, msg->id), F_OK) < 0
+	&& errno == ENOENT
+	&& (dsn_log_remove(QFILE_BOUNCE, msg->id, buf) < 0
+	    || dsn_log_remove(QFILE_DEFER, msg->id, buf) < 0))
+	msg_warn("%s: %s", msg->id, vstring_str(buf));
+    vstring_free(&buf);
     /* Results of recipients still at an agent are dropped as they come. */
     for (i = 0; i < msg->info.rcpt_count; i++)
 	if (msg->rstate[i] != QMGR_RCPT_BUSY)
