@@ -42,6 +42,7 @@ struct qmgr_message {
     size_t  deferred;			/* recipients deferred */
     char  **reason;			/* per recipient: last deferral */
     int     bounce_log;		/* bounce/X/ID exists */
+    int     gone;			/* active/ID vanished: drop it */
     struct qmgr_message *prev;
     struct qmgr_message *next_msg;
 };

@@ -22,7 +22,11 @@
 /*	to active/, reads and validates its envelope (a bad file goes to
 /*	corrupt/), logs "ID: from=<...>, size=N, nrcpt=N (queue active)"
 /*	and adds it to the active list; recipients already done in the
-/*	file are not scheduled again.
+/*	file are not scheduled again. A file with the attribute
+/*	forced_expire=1 (dromsuper -e) is expired at once: each recipient
+/*	still to do is logged with status=expired ("message expired by
+/*	the administrator", 5.4.7) and bounced, so its sender gets the
+/*	notice as for a message past maximal_queue_lifetime.
 /*
 /*	qmgr_message_next_wait() finds the next recipient waiting for
 /*	dispatch (returns 0 when there is none).
@@ -44,9 +48,18 @@
 /*	qmgr_backoff() is the time to wait before the next attempt: the
 /*	message's age, at least $minimal_backoff_time and at most
 /*	$maximal_backoff_time.
+/*
+/*	The administrator may remove active/ID, or move it to hold/, while
+/*	the message is here (dromsuper -d, -h). qmgr notices when it next
+/*	opens or moves the file (a recipient's result, the end of the
+/*	round): it logs "ID: queue file is gone (...): dropped from the
+/*	active queue", dispatches no more of its recipients, ignores the
+/*	results still to come from delivery agents, and forgets the
+/*	message when the last of them is in.
 /* DIAGNOSTICS
 /*	Fatal: a recipient state that cannot be written to the queue file
-/*	(the next qmgr starts over with the file; mail is not lost).
+/*	for any reason but the file's absence (the next qmgr starts over
+/*	with the file; mail is not lost).
 /*--*/
 #include <sys/time.h>
 #include <errno.h>
@@ -71,6 +84,12 @@
 #include <rec.h>
 
 #include "qmgr.h"
+
+#define QMGR_FORCED_EXPIRE	"forced_expire"	/* dromsuper -e */
+#define QMGR_EXPIRED_DSN	"5.4.7"
+#define QMGR_EXPIRED_TEXT	"message expired by the administrator"
+
+static void qmgr_message_forced_expire(struct qmgr_message *);
 
 struct qmgr_message *qmgr_message_list;
 static struct qmgr_message *qmgr_message_tail;
@@ -150,6 +169,7 @@ void    qmgr_message_activate(const char *from, const char *id)
     msg_info("%s: from=<%s>, size=%ld, nrcpt=%lu (queue active)",
 	     id, msg->info.sender, (long) msg->info.content_size,
 	     (unsigned long) msg->info.rcpt_count);
+    qmgr_message_forced_expire(msg);
     qmgr_message_done_if_idle(msg);
 
 out:
@@ -200,6 +220,8 @@ void    qmgr_message_result(struct qmgr_message *msg, size_t i, int status,
 
 /* qmgr_message_mark - write a recipient's final state into the file */
 
+#define QMGR_MESSAGE_GONE	(-2)	/* no active/ID: dromsuper took it */
+
 static int qmgr_message_mark(struct qmgr_message *msg, size_t i, int state,
 			             struct vstring *why)
 {
@@ -209,8 +231,8 @@ static int qmgr_message_mark(struct qmgr_message *msg, size_t i, int state,
 
     if ((fd = open(qfile_path(path, QFILE_ACTIVE, msg->id),
 		   O_RDWR | O_CLOEXEC)) < 0) {
+	ret = (errno == ENOENT ? QMGR_MESSAGE_GONE : -1);
 	vstring_sprintf(why, "open %s: %m", vstring_str(path));
-	ret = -1;
     } else {
 	ret = qfile_set_rcpt_state(fd, msg->info.rcpts[i].offset, state, why);
 	if (close(fd) < 0 && ret == 0) {
@@ -235,6 +257,51 @@ static long qmgr_message_lifetime(struct qmgr_message *msg)
 int     qmgr_message_expired(struct qmgr_message *msg, long now)
 {
     return (now - msg->info.arrival_sec >= qmgr_message_lifetime(msg));
+}
+
+/* qmgr_message_gone - the file vanished: forget the message */
+
+static void qmgr_message_gone(struct qmgr_message *msg)
+{
+    struct vstring *buf;
+    size_t  i;
+
+    if (msg->gone)
+	return;
+    msg_info("%s: queue file is gone (removed or put on hold by the "
+	     "administrator): dropped from the active queue", msg->id);
+    msg->gone = 1;
+    /* A log written for a removed message belongs to nothing. */
+    buf = vstring_alloc(100);
+    if (access(qfile_path(buf, QFILE_HOLD, msg->id), F_OK) < 0
+	&& errno == ENOENT
+	&& (dsn_log_remove(QFILE_BOUNCE, msg->id, buf) < 0
+	    || dsn_log_remove(QFILE_DEFER, msg->id, buf) < 0))
+	msg_warn("%s: %s", msg->id, vstring_str(buf));
+    vstring_free(&buf);
+    /* Results of recipients still at an agent are dropped as they come. */
+    for (i = 0; i < msg->info.rcpt_count; i++)
+	if (msg->rstate[i] != QMGR_RCPT_BUSY)
+	    msg->rstate[i] = QMGR_RCPT_DONE;
+}
+
+/* qmgr_message_forced_expire - dromsuper -e: bounce what is left now */
+
+static void qmgr_message_forced_expire(struct qmgr_message *msg)
+{
+    const char *value = qfile_attr(&msg->info, QMGR_FORCED_EXPIRE);
+    size_t  i;
+
+    if (value == 0 || strcmp(value, "1") != 0)
+	return;
+    for (i = 0; i < msg->info.rcpt_count && !msg->gone; i++) {
+	if (msg->rstate[i] != QMGR_RCPT_WAIT)
+	    continue;
+	qmgr_message_log(msg, i, "none", QMGR_EXPIRED_DSN, "expired",
+			 QMGR_EXPIRED_TEXT);
+	qmgr_message_result(msg, i, DELIVER_STAT_BOUNCE, QMGR_EXPIRED_DSN,
+			    QMGR_EXPIRED_TEXT);
+    }
 }
 
 /* qmgr_message_dsn_log - record a result that a notice reports */
@@ -275,10 +342,15 @@ void    qmgr_message_result_remote(struct qmgr_message *msg, size_t i,
     struct vstring *why = 0;
     struct vstring *text = 0;
     int     state;
+    int     ret;
     int     notify = msg->info.rcpts[i].dsn_notify;
 
     if (msg->rstate[i] == QMGR_RCPT_BUSY && msg->busy > 0)
 	msg->busy--;
+    if (msg->gone) {
+	msg->rstate[i] = QMGR_RCPT_DONE;
+	return;
+    }
 
     /*
      * A recipient deferred once too often: its message is past its
@@ -321,7 +393,9 @@ void    qmgr_message_result_remote(struct qmgr_message *msg, size_t i,
 		     "%s", msg->id, msg->info.rcpts[i].address,
 		     vstring_str(why));
 	state = (status == DELIVER_STAT_SENT ? REC_RCPT_SENT : REC_RCPT_BOUNCED);
-	if (qmgr_message_mark(msg, i, state, why) < 0)
+	if ((ret = qmgr_message_mark(msg, i, state, why)) == QMGR_MESSAGE_GONE)
+	    qmgr_message_gone(msg);
+	else if (ret < 0)
 	    msg_fatal("%s: record recipient state: %s", msg->id,
 		      vstring_str(why));
 	msg->rstate[i] = QMGR_RCPT_DONE;
@@ -419,6 +493,10 @@ void    qmgr_message_done_if_idle(struct qmgr_message *msg)
 
     if (msg->busy > 0 || qmgr_message_next_wait(msg, &i))
 	return;
+    if (msg->gone) {
+	qmgr_message_free(msg);
+	return;
+    }
     why = vstring_alloc(100);
 
     /*
@@ -441,8 +519,14 @@ void    qmgr_message_done_if_idle(struct qmgr_message *msg)
 	qmgr_message_delay_warning(msg);
     if (msg->deferred > 0 || !notices_ok) {
 	if (qfile_move_lazy(QFILE_ACTIVE, QFILE_DEFERRED, msg->id, why) < 0) {
-	    msg_warn("%s: move to %s: %s", msg->id, QFILE_DEFERRED,
-		     vstring_str(why));
+	    path = vstring_alloc(100);
+	    if (access(qfile_path(path, QFILE_ACTIVE, msg->id), F_OK) < 0
+		&& errno == ENOENT)
+		qmgr_message_gone(msg);
+	    else
+		msg_warn("%s: move to %s: %s", msg->id, QFILE_DEFERRED,
+			 vstring_str(why));
+	    vstring_free(&path);
 	} else {
 	    path = vstring_alloc(100);
 	    gettimeofday(tv, (struct timezone *) 0);

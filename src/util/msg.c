@@ -356,6 +356,18 @@ void    msg_vlog(int level, const char *fmt, va_list ap)
     msg_depth--;
 }
 
+void    msg_info_log(const char *fmt,...)
+{
+    int     to_stderr = msg_to_stderr;
+    va_list ap;
+
+    msg_to_stderr = 0;
+    va_start(ap, fmt);
+    msg_vlog(MSG_INFO, fmt, ap);
+    va_end(ap);
+    msg_to_stderr = to_stderr;
+}
+
 void    msg_info(const char *fmt,...)
 {
     va_list ap;

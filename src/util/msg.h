@@ -40,6 +40,9 @@
 /*	msg_fatal() runs the cleanup hook (msg_cleanup()), logs, and exits
 /*	with msg_fatal_status() (default 1); msg_panic() aborts.
 /*	msg_error() logs at error level and returns.
+/*	msg_info_log() logs at info level to syslog and logd only, never
+/*	to stderr (a command's record of what it did, beside what it
+/*	prints for the person who ran it).
 /*	msg_format_record() formats a record into buf (for tests and logd).
 /* DIAGNOSTICS
 /*	None: logging cannot fail visibly, it falls back instead.
@@ -67,6 +70,7 @@ extern void msg_cleanup(void (*) (void));
 extern size_t msg_format_record(char *, size_t, const char *, const char *);
 
 extern void msg_info(const char *,...) __attribute__((format(printf, 1, 2)));
+extern void msg_info_log(const char *,...) __attribute__((format(printf, 1, 2)));
 extern void msg_warn(const char *,...) __attribute__((format(printf, 1, 2)));
 extern void msg_error(const char *,...) __attribute__((format(printf, 1, 2)));
 extern void msg_fatal(const char *,...)
