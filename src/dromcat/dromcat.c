@@ -172,13 +172,18 @@ static void dromcat_envelope(int type, const char *data, size_t len,
 			             int queue_file)
 {
     const char *state;
+    const char *stamp;
     time_t  when;
 
     switch (type) {
     case REC_TYPE_TIME:
 	when = (time_t) strtol(data, 0, 10);
-	vstream_printf(out, "message_arrival_time: %s", ctime(&when));
-	return;
+	if ((stamp = ctime(&when)) != 0) {
+	    vstream_printf(out, "message_arrival_time: %s", stamp);
+	    return;
+	}
+	vstream_puts(out, "message_arrival_time: ");
+	break;
     case REC_TYPE_FROM:
 	vstream_puts(out, "sender: ");
 	break;
