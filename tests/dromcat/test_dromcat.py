@@ -101,8 +101,7 @@ def test_each_section_alone(queue):
     assert r.returncode == 0
     lines = r.stdout.decode().splitlines()
     assert lines[1] == '0: magic: dromos-queue 1'
-    assert '100: original recipient: bob@x' in lines or any(
-        l.endswith(': original recipient: bob@x') for l in lines)
+    assert any(l.endswith(': original recipient: bob@x') for l in lines)
     assert any(l.endswith(': recipient: Pbob@x') for l in lines)
     assert any('\\001binary \\377 bytes\\012' in l for l in lines)
     assert b'ENVELOPE' not in r.stdout
