@@ -24,7 +24,7 @@ export SANITIZE prefix
 
 # Folders in link order: libraries first, then programs.
 LIBDIRS	= src/util src/global src/master
-PROGDIRS = src/logd src/dromconf src/drommap src/dromos src/qmgr src/local src/smtp \
+PROGDIRS = src/logd src/dromconf src/drommap src/dromcat src/dromos src/qmgr src/local src/smtp \
 	   src/bounce \
 	   src/smtpd src/cleanup src/proxymap src/pickup src/dromdrop src/sendmail src/dromsuper
 DIRS	= $(LIBDIRS) $(PROGDIRS)
@@ -80,7 +80,7 @@ install: build
 # Program pages are generated from the man-page header of each program's
 # main source file; tests/docs fails when a committed page is stale.
 PROGRAM_SOURCES = src/master/master.c src/logd/logd.c src/dromos/dromos.c \
-		  src/dromconf/dromconf.c src/drommap/drommap.c \
+		  src/dromconf/dromconf.c src/drommap/drommap.c src/dromcat/dromcat.c \
 		  src/qmgr/qmgr.c src/local/local.c src/smtp/smtp.c \
 		  src/bounce/bounce.c \
 		  src/smtpd/smtpd.c \
