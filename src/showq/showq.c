@@ -58,6 +58,7 @@
 #include <sys/stat.h>
 #include <ctype.h>
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,7 +81,6 @@
 #include <showq_proto.h>
 
 #define SHOWQ_MAILDROP	"maildrop"
-#define SHOWQ_REASON	"reason"
 #define SHOWQ_QMGR	"private/qmgr"
 
  /*
@@ -120,7 +120,7 @@ static int showq_send(struct vstream *stream, const struct showq_msg *m)
     int     ret;
 
     if (strcmp(m->queue, SHOWQ_MAILDROP) != 0
-	&& dsn_log_read(SHOWQ_REASON, m->id, &list, &count, why) < 0) {
+	&& dsn_log_read(QFILE_REASON, m->id, &list, &count, why) < 0) {
 	msg_warn("%s: reason log: %s", m->id, vstring_str(why));
 	list = 0;
 	count = 0;
@@ -201,9 +201,11 @@ static int showq_file(struct vstream *stream, const char *queue,
 	|| !S_ISREG(st.st_mode)) {
 	if (fd >= 0)
 	    (void) close(fd);
+	else if (errno != ENOENT)		/* not just gone meanwhile */
+	    msg_warn("%s: open %s: %m", id, path);
 	vstring_free(&why);
 	vstring_free(&sender);
-	return (0);				/* gone meanwhile */
+	return (0);
     }
     m.queue = queue;
     m.id = id;
