@@ -163,7 +163,7 @@ static void dromqueue_text_head(const struct dromqueue_msg *m)
 	mark = "!";
     if (strftime(date, sizeof(date), "%a %b %e %H:%M:%S", localtime(&t)) == 0)
 	date[0] = 0;
-    printf("%s%-*s %8ld %-20s  %s\n", vstring_str(m->id),
+    printf("%s%-*s %8ld %-19s  %s\n", vstring_str(m->id),
 	   vstring_len(m->id) < 20 ? (int) (20 - vstring_len(m->id)) : 1,
 	   mark, m->size, date,
 	   *vstring_str(m->sender) ? vstring_str(m->sender) : "MAILER-DAEMON");
