@@ -201,6 +201,8 @@ int     main(int argc, char **argv)
     struct vstring *why;
     struct vstring *content;
     struct argv *rcpts;
+    struct vstream *in;
+    int     read_status;
     struct passwd *pw;
     const char *name;
     const char *val;
@@ -351,11 +353,14 @@ int     main(int argc, char **argv)
 
     switch (mode) {
     case MODE_QUEUE:
-	return (sendmail_exec("dromqueue", (char *[]) {"-p", 0}));
     case MODE_FLUSH:
-	return (sendmail_exec("dromqueue", (char *[]) {"-f", 0}));
     case MODE_ALIASES:
-	return (sendmail_newaliases());
+	vstring_free(&why);
+	argv_free(&rcpts);
+	if (mode == MODE_ALIASES)
+	    return (sendmail_newaliases());
+	return (sendmail_exec("dromqueue", (char *[]) {
+	    mode == MODE_QUEUE ? "-p" : "-f", 0}));
     default:
 	break;
     }
@@ -386,8 +391,11 @@ int     main(int argc, char **argv)
     for (; i < argc; i++)
 	argv_add(rcpts, argv[i], (char *) 0);
     content = vstring_alloc(4096);
-    switch (sendmail_read(vstream_fdopen(0, 0), dots ? SENDMAIL_READ_DOT : 0,
-			  var_message_limit, content)) {
+    in = vstream_fdopen(0, 0);
+    read_status = sendmail_read(in, dots ? SENDMAIL_READ_DOT : 0,
+				var_message_limit, content);
+    (void) vstream_close(&in);			/* not the descriptor */
+    switch (read_status) {
     case SENDMAIL_READ_ERROR:
 	msg_fatal_status(EX_IOERR);
 	msg_fatal("read the message: %m");
@@ -408,5 +416,12 @@ int     main(int argc, char **argv)
     status = sendmail_submit(&m, content, why);
     if (status == EX_OSERR)
 	msg_warn("%s", vstring_str(why));
+    vstring_free(&content);
+    vstring_free(&why);
+    argv_free(&rcpts);
+    myfree(sender);
+    myfree(full_name);
+    myfree(ret);
+    myfree(envid);
     return (status);
 }
