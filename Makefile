@@ -26,7 +26,8 @@ export SANITIZE prefix
 LIBDIRS	= src/util src/global src/master
 PROGDIRS = src/logd src/dromconf src/drommap src/dromcat src/dromos src/qmgr src/local src/smtp \
 	   src/bounce \
-	   src/smtpd src/cleanup src/proxymap src/pickup src/dromdrop src/sendmail src/dromsuper
+	   src/smtpd src/cleanup src/proxymap src/pickup src/dromdrop src/sendmail \
+	   src/dromsuper src/showq src/dromqueue
 DIRS	= $(LIBDIRS) $(PROGDIRS)
 
 BUILDDEFS = src/global/mail_build.h
@@ -86,7 +87,8 @@ PROGRAM_SOURCES = src/master/master.c src/logd/logd.c src/dromos/dromos.c \
 		  src/smtpd/smtpd.c \
 		  src/cleanup/cleanup.c src/proxymap/proxymap.c \
 		  src/pickup/pickup.c src/dromdrop/dromdrop.c \
-		  src/sendmail/sendmail.c src/dromsuper/dromsuper.c
+		  src/sendmail/sendmail.c src/dromsuper/dromsuper.c \
+		  src/showq/showq.c src/dromqueue/dromqueue.c
 
 html:
 	@for s in $(PROGRAM_SOURCES); do n=$$(basename $$s .c); \

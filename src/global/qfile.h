@@ -97,7 +97,9 @@
 /*	qfile_remove_lazy(): the file is either still where it was or out
 /*	of the queue.
 /*	qfile_folder_for(queue, id, why) makes queue/X for a file named
-/*	by id (for the logs in bounce/ and defer/, dsn_log(3h)).
+/*	by id (for the logs in bounce/, defer/ and reason/, dsn_log(3h);
+/*	reason/X/ID holds the last deferral reason of each recipient that
+/*	qmgr deferred, for showq(8)).
 /*	qfile_corrupt(queue, id, reason): move to corrupt/ and log
 /*	"ID: corrupt queue file moved to corrupt: reason" (msg_warn).
 /*
@@ -135,6 +137,7 @@ struct vstream;
 #define QFILE_RECYCLE	"recycle"
 #define QFILE_BOUNCE	"bounce"		/* per-message notice logs */
 #define QFILE_DEFER	"defer"			/* delay notice logs */
+#define QFILE_REASON	"reason"		/* last deferral reasons */
 #define QFILE_RECYCLE_SIZE	(256 * 1024)	/* larger files are removed */
 
 #define QFILE_MODE_WRITING	0600

@@ -26,10 +26,13 @@
 /*	port, on each address of inet_interfaces ("all": every IPv4 and
 /*	IPv6 address that inet_protocols allows; "loopback-only":
 /*	127.0.0.1 and ::1); unix and pass services on a stream socket
-/*	$queue_directory/private/NAME (mode 0600) or public/NAME (0666);
-/*	unix-dgram services on a datagram socket there (same modes); fifo
-/*	services on a FIFO there (0600 or 0622). Sockets and FIFOs are owned
-/*	by mail_owner.
+/*	$queue_directory/private/NAME (mode 0600) or public/NAME (0666:
+/*	any local user may connect, public/ being mode 0711); unix-dgram
+/*	services on a datagram socket there and fifo services on a FIFO
+/*	there (0600, or 0660 in public/ with group $setgid_group, so that
+/*	only root, mail_owner and the set-gid dromdrop may write to
+/*	public/dromlog and public/pickup). Sockets and FIFOs are owned by
+/*	mail_owner.
 /*
 /*	Processes: while a service has no idle process, master watches its
 /*	listeners; when one is readable it starts a process (spawn_start,
@@ -68,6 +71,7 @@
 #include <sys/wait.h>
 #include <ctype.h>
 #include <errno.h>
+#include <grp.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdint.h>
@@ -249,6 +253,19 @@ static char *master_listen_key(const struct master_ent *ent)
     return (vstring_export(&key));
 }
 
+/* master_sgid_group - the group of public datagram sockets and FIFOs */
+
+static void master_sgid_group(gid_t *gid)
+{
+    struct group *gr;
+
+    if ((gr = getgrnam(var_sgid_group)) != 0)
+	*gid = gr->gr_gid;
+    else
+	msg_warn("%s: no such group %s: public datagram sockets get the "
+		 "group of %s", VAR_SGID_GROUP, var_sgid_group, var_mail_owner);
+}
+
 /* master_listen - open a service's listeners */
 
 static int master_listen(struct master_serv *serv, struct vstring *why)
@@ -272,11 +289,11 @@ static int master_listen(struct master_serv *serv, struct vstring *why)
 	    fd = unix_listen(serv->sock_path, MASTER_BACKLOG, mode, why);
 	    break;
 	case MASTER_TYPE_UNIX_DGRAM:
-	    mode = ent->private_ ? 0600 : 0666;
+	    mode = ent->private_ ? 0600 : 0660;
 	    fd = unix_dgram_listen(serv->sock_path, mode, why);
 	    break;
 	case MASTER_TYPE_FIFO:
-	    mode = ent->private_ ? 0600 : 0622;
+	    mode = ent->private_ ? 0600 : 0660;
 	    fd = fifo_listen(serv->sock_path, mode, why);
 	    break;
 	default:
@@ -284,6 +301,8 @@ static int master_listen(struct master_serv *serv, struct vstring *why)
 	}
 	if (fd < 0)
 	    return (-1);
+	if (!ent->private_ && mode == 0660)
+	    master_sgid_group(&gid);
 	if (chown(serv->sock_path, uid, gid) < 0) {
 	    vstring_sprintf(why, "chown %s: %s", serv->sock_path,
 			    strerror(errno));

@@ -64,6 +64,7 @@
 #include <sys/time.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -483,6 +484,53 @@ static void qmgr_message_delay_warning(struct qmgr_message *msg)
     vstring_free(&why);
 }
 
+/* qmgr_message_save_reasons - the last reasons, for showq(8) */
+
+static void qmgr_message_save_reasons(struct qmgr_message *msg)
+{
+    struct vstring *text = vstring_alloc(200);
+    struct vstring *path = vstring_alloc(100);
+    struct vstring *tmp = vstring_alloc(100);
+    struct vstring *why = vstring_alloc(100);
+    struct dsn_entry e;
+    const char *sp;
+    size_t  i;
+    int     fd;
+
+    for (i = 0; i < msg->info.rcpt_count; i++) {
+	if (msg->rstate[i] != QMGR_RCPT_DEFER || msg->reason[i] == 0)
+	    continue;
+	memset(&e, 0, sizeof(e));
+	e.rcpt = msg->info.rcpts[i].address;
+	e.action = "delayed";
+	sp = strchr(msg->reason[i], ' ');
+	e.status = mystrndup(msg->reason[i], sp ? (size_t) (sp - msg->reason[i])
+			     : strlen(msg->reason[i]));
+	e.reason = (char *) (sp ? sp + 1 : "");
+	e.time = (long) time((time_t *) 0);
+	dsn_log_format(text, &e);
+	myfree(e.status);
+    }
+    qfile_path(path, QFILE_REASON, msg->id);
+    vstring_sprintf(tmp, "%s.tmp", vstring_str(path));
+    if (qfile_folder_for(QFILE_REASON, msg->id, why) < 0
+	|| (fd = open(vstring_str(tmp), O_WRONLY | O_CREAT | O_TRUNC, 0600)) < 0) {
+	msg_warn("%s: deferral reasons not saved: %s", msg->id,
+		 vstring_len(why) ? vstring_str(why) : strerror(errno));
+    } else {
+	if (write(fd, vstring_str(text), vstring_len(text))
+	    != (ssize_t) vstring_len(text)
+	    || close(fd) < 0 || rename(vstring_str(tmp), vstring_str(path)) < 0) {
+	    msg_warn("%s: deferral reasons not saved: %m", msg->id);
+	    (void) unlink(vstring_str(tmp));
+	}
+    }
+    vstring_free(&text);
+    vstring_free(&path);
+    vstring_free(&tmp);
+    vstring_free(&why);
+}
+
 void    qmgr_message_done_if_idle(struct qmgr_message *msg)
 {
     struct vstring *why;
@@ -536,10 +584,13 @@ void    qmgr_message_done_if_idle(struct qmgr_message *msg)
 	    if (utimes(qfile_path(path, QFILE_DEFERRED, msg->id), tv) < 0)
 		msg_warn("%s: set next attempt time: %m", msg->id);
 	    vstring_free(&path);
+	    qmgr_message_save_reasons(msg);
 	}
     } else {
 	if (dsn_log_exists(QFILE_DEFER, msg->id)
 	    && dsn_log_remove(QFILE_DEFER, msg->id, why) < 0)
+	    msg_warn("%s: %s", msg->id, vstring_str(why));
+	if (dsn_log_remove(QFILE_REASON, msg->id, why) < 0)
 	    msg_warn("%s: %s", msg->id, vstring_str(why));
 	if (qfile_recycle(QFILE_ACTIVE, msg->id, msg->info.content_offset
 			  + msg->info.content_size, why) < 0)

@@ -201,6 +201,8 @@ int     main(int argc, char **argv)
     struct vstring *why;
     struct vstring *content;
     struct argv *rcpts;
+    struct vstream *in;
+    int     read_status;
     struct passwd *pw;
     const char *name;
     const char *val;
@@ -213,8 +215,6 @@ int     main(int argc, char **argv)
     int     extract = 0;
     int     dots = 1;
     int     notify = 0;
-    struct vstream *in;
-    int     read_status;
     int     status;
     int     i;
     int     n;
