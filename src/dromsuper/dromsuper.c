@@ -43,7 +43,8 @@
 /*	config_directory chosen at build time).
 /* .IP "-d ID|ALL|- [queue]"
 /*	Delete messages from maildrop, incoming, active, deferred or hold,
-/*	with their notice logs (bounce/X/ID, defer/X/ID).
+/*	with their notice logs (bounce/X/ID, defer/X/ID) and last deferral
+/*	reasons (reason/X/ID).
 /* .IP "-h ID|ALL|- [queue]"
 /*	Put messages on hold (move them to hold/, where qmgr never looks)
 /*	from incoming, active or deferred.
@@ -124,7 +125,8 @@
 /*	maillog_file, syslog_name, syslog_facility, where the log goes.
 /* FILES
 /*	$queue_directory/{maildrop,incoming,active,deferred,hold}, the
-/*	queues; bounce/ and defer/, notice logs; recycle/, spare files.
+/*	queues; bounce/ and defer/, notice logs; reason/, deferral
+/*	reasons; recycle/, spare files.
 /* SEE ALSO
 /*	qmgr(8), the queue manager.
 /*	cleanup(8), which writes requeued messages.

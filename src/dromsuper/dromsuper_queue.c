@@ -119,5 +119,7 @@ void    dromsuper_forget(const char *id)
 	msg_warn("%s: %s", id, vstring_str(why));
     if (dsn_log_remove(QFILE_DEFER, id, why) < 0)
 	msg_warn("%s: %s", id, vstring_str(why));
+    if (dsn_log_remove(QFILE_REASON, id, why) < 0)
+	msg_warn("%s: %s", id, vstring_str(why));
     vstring_free(&why);
 }
