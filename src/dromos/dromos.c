@@ -50,11 +50,20 @@
 /*	restarts its services.
 /* .IP flush
 /*	Ask qmgr(8) to try every deferred message now, whatever its
-/*	back-off (the trigger "F" on $queue_directory/private/qmgr). Exit
+/*	back-off (the trigger "F" on $queue_directory/private/qmgr), and
+/*	wake pickup(8) for local submissions waiting in maildrop/. Exit
 /*	status 1 when master is not running or qmgr cannot be reached.
+/*	(Ordinary users flush with "dromqueue -f", through showq(8).)
 /* .IP status
 /*	Say whether master runs ("the dromos mail system is running: PID:
-/*	N", exit status 0) or not (exit status 1).
+/*	N", exit status 0) or not (exit status 1); when the caller can read
+/*	the queue (root), also how many messages each queue holds:
+/*
+/* .nf
+/*	dromos: queue: maildrop 0, incoming 0, active 2, deferred 17, hold 1, corrupt 0
+/* .fi
+/*
+/*	(mailq, dromqueue(1), lists them).
 /* .IP logrotate
 /*	When maillog_file is a regular file: rename it to
 /*	FILE.SUFFIX, where SUFFIX is the current time formatted with

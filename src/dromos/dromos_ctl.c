@@ -32,6 +32,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -49,6 +50,8 @@
 
 #include <mail_log.h>
 #include <mail_params.h>
+#include <mail_trigger.h>
+#include <qfile.h>
 
 #include "dromos.h"
 
@@ -258,51 +261,98 @@ int     dromos_cmd_reload(void)
     return (0);
 }
 
-/* dromos_cmd_status - running or not */
+/* dromos_queue_count - files in a queue folder (queue/X/ID or flat) */
+
+static long dromos_queue_count(const char *queue, int flat)
+{
+    struct vstring *path = vstring_alloc(100);
+    DIR    *dir;
+    DIR    *sub;
+    struct dirent *de;
+    struct dirent *se;
+    long    count = 0;
+
+    vstring_sprintf(path, "%s/%s", var_queue_dir, queue);
+    if ((dir = opendir(vstring_str(path))) == 0) {
+	vstring_free(&path);
+	return (-1);
+    }
+    while ((de = readdir(dir)) != 0) {
+	if (de->d_name[0] == '.')
+	    continue;
+	if (flat) {
+	    count += qfile_id_valid(de->d_name) != 0;
+	    continue;
+	}
+	if (strlen(de->d_name) != 1)
+	    continue;
+	vstring_sprintf(path, "%s/%s/%s", var_queue_dir, queue, de->d_name);
+	if ((sub = opendir(vstring_str(path))) == 0)
+	    continue;
+	while ((se = readdir(sub)) != 0)
+	    count += qfile_id_valid(se->d_name) != 0;
+	(void) closedir(sub);
+    }
+    (void) closedir(dir);
+    vstring_free(&path);
+    return (count);
+}
+
+/* dromos_cmd_status - running or not, and the queue's size */
 
 int     dromos_cmd_status(void)
 {
+    static const char *const queues[] = {QFILE_MAILDROP, QFILE_INCOMING,
+	QFILE_ACTIVE, QFILE_DEFERRED, QFILE_HOLD, QFILE_CORRUPT, 0};
+    const char *const *qp;
+    struct vstring *line = vstring_alloc(100);
     pid_t   pid;
+    long    n;
+    int     ret;
 
     if (dromos_master_pid(&pid) == 1) {
 	msg_info("the dromos mail system is running: PID: %ld", (long) pid);
-	return (0);
+	ret = 0;
+    } else {
+	msg_info("the dromos mail system is not running");
+	ret = 1;
     }
-    msg_info("the dromos mail system is not running");
-    return (1);
+    /* The queue is readable by root only; others use mailq. */
+    for (qp = queues; *qp; qp++) {
+	if ((n = dromos_queue_count(*qp, strcmp(*qp, QFILE_MAILDROP) == 0)) < 0)
+	    break;
+	vstring_sprintf_append(line, "%s%s %ld", qp == queues ? "" : ", ",
+			       *qp, n);
+    }
+    if (*qp == 0)
+	msg_info("queue: %s", vstring_str(line));
+    vstring_free(&line);
+    return (ret);
 }
 
-/* dromos_cmd_flush - qmgr: every deferred message now */
+/* dromos_cmd_flush - qmgr: every deferred message now; pickup: maildrop */
 
 int     dromos_cmd_flush(void)
 {
     struct vstring *path = vstring_alloc(100);
-    struct sockaddr_un sun;
+    struct vstring *why = vstring_alloc(100);
     pid_t   pid;
-    int     fd;
     int     ret = 1;
 
     if (dromos_master_pid(&pid) != 1) {
 	msg_error("the dromos mail system is not running");
-	vstring_free(&path);
-	return (1);
-    }
-    vstring_sprintf(path, "%s/private/qmgr", var_queue_dir);
-    memset(&sun, 0, sizeof(sun));
-    sun.sun_family = AF_UNIX;
-    if (vstring_len(path) >= sizeof(sun.sun_path)) {
-	msg_error("%s: path too long", vstring_str(path));
-    } else if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0) {
-	msg_error("socket: %s", strerror(errno));
     } else {
-	memcpy(sun.sun_path, vstring_str(path), vstring_len(path) + 1);
-	if (sendto(fd, "F", 1, 0, (struct sockaddr *) &sun, sizeof(sun)) != 1)
-	    msg_error("cannot reach qmgr at %s: %s", vstring_str(path),
-		      strerror(errno));
-	else
+	vstring_sprintf(path, "%s/private/qmgr", var_queue_dir);
+	if (mail_trigger(vstring_str(path), "F", 1, why) < 0) {
+	    msg_error("cannot reach qmgr: %s", vstring_str(why));
+	} else {
 	    ret = 0;
-	(void) close(fd);
+	    vstring_sprintf(path, "%s/public/pickup", var_queue_dir);
+	    if (mail_trigger(vstring_str(path), "W", 1, why) < 0)
+		msg_warn("cannot wake pickup: %s", vstring_str(why));
+	}
     }
     vstring_free(&path);
+    vstring_free(&why);
     return (ret);
 }

@@ -133,6 +133,7 @@ struct vstream;
 #define QFILE_ACTIVE	"active"
 #define QFILE_DEFERRED	"deferred"
 #define QFILE_HOLD	"hold"
+#define QFILE_MAILDROP	"maildrop"		/* local submissions (flat) */
 #define QFILE_CORRUPT	"corrupt"
 #define QFILE_RECYCLE	"recycle"
 #define QFILE_BOUNCE	"bounce"		/* per-message notice logs */

@@ -8,6 +8,7 @@ import pwd
 import re
 import socket
 import subprocess
+import time
 import sys
 
 import pytest
@@ -157,6 +158,33 @@ def test_listing_and_flush(inst):
              and deferred_count(inst, 'carol@other.test') > c0,
              timeout=30, what='new attempts after -f')
     assert bob in run(inst, 'dromqueue', ['-p']).stdout.decode()
+
+
+def test_hold_shown_with_bang_and_status_counts(inst):
+    """dromsuper -h: the listing shows the message with "!" and queue_name
+    hold, and nothing tries it; -H puts it back in deferred. dromos status
+    (as root) counts each queue."""
+    msgs = queued(inst, 2)
+    qid = msgs[0]['queue_id']
+    rcpt = msgs[0]['recipients'][0]['address']
+    r = run(inst, 'dromsuper', ['-h', qid])
+    assert b'Placed on hold: 1 message' in r.stderr
+    text = run(inst, 'dromqueue', ['-p'], user=True).stdout.decode()
+    assert re.search(re.escape(qid) + r'!\s+\d+ ', text), text
+    held = [m for m in listing(inst) if m['queue_id'] == qid][0]
+    assert held['queue_name'] == 'hold'
+    st = run(inst, 'dromos', ['-c', inst.config_dir, 'status']).stderr.decode()
+    assert re.search(r'queue: maildrop 0, incoming 0, active 0, '
+                     r'deferred 1, hold 1, corrupt \d+', st), st
+    n0 = deferred_count(inst, rcpt)
+    run(inst, 'dromqueue', ['-f'])
+    time.sleep(2)
+    assert deferred_count(inst, rcpt) == n0     # held: not tried
+    r = run(inst, 'dromsuper', ['-H', qid])
+    assert b'Released from hold: 1 message' in r.stderr
+    wait_for(lambda: deferred_count(inst, rcpt) > n0, timeout=30,
+             what='a new attempt after release')
+    queued(inst, 2)
 
 
 def test_corrupt_file_skipped(inst):
