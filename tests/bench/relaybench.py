@@ -27,34 +27,16 @@ DESCRIPTION
 """
 import argparse
 import os
-import re
 import socket
 import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'lib'))
-from dromos_instance import Instance, wait_for  # noqa: E402
-from burst import Blackhole, SmtpSink, count_results, smtp_source  # noqa
-
-LIVE_ADDR, DEAD_ADDR = '127.0.0.4', '127.0.0.5'
-
-
-def port_on(addr):
-    with socket.socket() as s:
-        s.bind((addr, 0))
-        return s.getsockname()[1]
-
+from dromos_instance import wait_for  # noqa: E402
+from burst import burst_setup, count_results, smtp_source  # noqa
 
 def one_run(count, sessions, with_dead):
-    sink = SmtpSink(LIVE_ADDR, port_on(LIVE_ADDR))
-    dead = Blackhole(DEAD_ADDR)
-    inst = Instance(hostname='a.example.test')
-    inst.setup(queue_run_delay='2s', minimal_backoff_time='60s',
-               maximal_backoff_time='120s', mynetworks='127.0.0.0/8',
-               transport_maps='inline:{ live.test=smtp:[%s]:%d, '
-               'dead.test=smtp:[%s]:%d }' % (LIVE_ADDR, sink.port,
-                                              DEAD_ADDR, dead.port),
-               smtp_helo_timeout='4s', smtp_connect_timeout='3s')
+    sink, dead, inst = burst_setup(4)
     try:
         sink.start()
         dead.start()

@@ -16,6 +16,10 @@ smtp_source(port, count, rcpt, sessions=10, sender=...): submits count
     each; returns the Popen (the caller waits). Bounded: smtp-source sends
     exactly count messages.
 
+burst_setup(greeting_timeout): (sink, dead, inst): an smtp-sink on
+    LIVE_ADDR (live.test), a Blackhole on DEAD_ADDR (dead.test) and an
+    Instance set up to relay to both (transport_maps), not yet started.
+
 count_results(log, domain): {'sent': n, 'deferred': n, 'bounced': n}
     counted from the delivery log lines of recipients in domain (the
     last result of each queue ID and recipient).
@@ -125,6 +129,31 @@ def smtp_source(port, count, rcpt, sessions=10,
         [postfix_tool('smtp-source'), '-s', str(sessions), '-m', str(count),
          '-f', sender, '-t', rcpt, '-S', 'burst', '127.0.0.1:%d' % port],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+
+LIVE_ADDR = '127.0.0.4'
+DEAD_ADDR = '127.0.0.5'
+
+
+def _port_on(addr):
+    with socket.socket() as s:
+        s.bind((addr, 0))
+        return s.getsockname()[1]
+
+
+def burst_setup(greeting_timeout):
+    from dromos_instance import Instance
+    sink = SmtpSink(LIVE_ADDR, _port_on(LIVE_ADDR))
+    dead = Blackhole(DEAD_ADDR)
+    inst = Instance(hostname='a.example.test')
+    inst.setup(queue_run_delay='2s', minimal_backoff_time='60s',
+               maximal_backoff_time='120s', mynetworks='127.0.0.0/8',
+               transport_maps='inline:{ live.test=smtp:[%s]:%d, '
+               'dead.test=smtp:[%s]:%d }' % (LIVE_ADDR, sink.port,
+                                              DEAD_ADDR, dead.port),
+               smtp_helo_timeout='%ds' % greeting_timeout,
+               smtp_connect_timeout='3s')
+    return sink, dead, inst
 
 
 _RESULT = re.compile(r' ([0-9A-F]+): to=<[^@>]*@([^>]+)>, .*status=(\w+)')

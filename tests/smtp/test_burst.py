@@ -15,14 +15,12 @@ import sys
 import pytest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'lib'))
-from dromos_instance import Instance, wait_for  # noqa: E402
-from burst import Blackhole, SmtpSink, count_results, smtp_source  # noqa
-from test_smtp import _free_port_on, _listening  # noqa: E402
+from dromos_instance import wait_for  # noqa: E402
+from burst import DEAD_ADDR, burst_setup, count_results, smtp_source  # noqa
+from test_smtp import _listening  # noqa: E402
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason='needs root')
 
-LIVE_ADDR = '127.0.0.4'
-DEAD_ADDR = '127.0.0.5'
 PER_DESTINATION = 500
 # Long enough that the whole live burst is through before the first
 # attempt at the dead destination gives up: the live messages must not
@@ -31,16 +29,7 @@ GREETING_TIMEOUT = 30
 
 
 def test_burst_live_drains_dead_throttled():
-    sink = SmtpSink(LIVE_ADDR, _free_port_on(LIVE_ADDR))
-    dead = Blackhole(DEAD_ADDR)
-    inst = Instance(hostname='a.example.test')
-    inst.setup(queue_run_delay='2s', minimal_backoff_time='60s',
-               maximal_backoff_time='120s', mynetworks='127.0.0.0/8',
-               transport_maps='inline:{ live.test=smtp:[%s]:%d, '
-               'dead.test=smtp:[%s]:%d }' % (LIVE_ADDR, sink.port,
-                                              DEAD_ADDR, dead.port),
-               smtp_helo_timeout='%ds' % GREETING_TIMEOUT,
-               smtp_connect_timeout='3s')
+    sink, dead, inst = burst_setup(GREETING_TIMEOUT)
     try:
         sink.start()
         dead.start()
