@@ -23,8 +23,8 @@
 /*	dromos_master_pid(&pid) returns 1 and the pid when master runs, 0
 /*	when it does not; an error is fatal.
 /*	dromos_log_open() connects the log sinks (logd when maillog_file
-/*	is set and its socket answers, syslog otherwise);
-/*	dromos_log() then writes a record there only, not to stderr.
+/*	is set and its socket answers, syslog otherwise); msg_info_log()
+/*	then writes a record there only, not to stderr.
 /*
 /*	The commands: dromos_cmd_check(), dromos_cmd_start(),
 /*	dromos_cmd_start_fg(), dromos_cmd_stop(), dromos_cmd_reload(),
@@ -52,7 +52,6 @@ extern int dromos_valid_hostname(const char *);
 extern const char *dromos_pidfile(struct vstring *);
 extern int dromos_master_pid(pid_t *);
 extern void dromos_log_open(void);
-extern void dromos_log(const char *,...) __attribute__((format(printf, 1, 2)));
 
 extern int dromos_cmd_check(void);
 extern int dromos_cmd_start(void);

@@ -14,8 +14,6 @@
 /*
 /*	void	dromos_log_open(void)
 /*
-/*	void	dromos_log(format, ...)
-/*
 /*	int	dromos_cmd_start(void)
 /*	int	dromos_cmd_start_fg(void)
 /*	int	dromos_cmd_stop(void)
@@ -96,19 +94,6 @@ void    dromos_log_open(void)
     vstring_free(&why);
 }
 
-/* dromos_log - a record for the log only */
-
-void    dromos_log(const char *fmt,...)
-{
-    va_list ap;
-
-    msg_stderr_init(0, 0);
-    va_start(ap, fmt);
-    msg_vlog(MSG_INFO, fmt, ap);
-    va_end(ap);
-    msg_stderr_init(1, 0);
-}
-
 /* dromos_prepare - the checks and chroot refresh before a start */
 
 static void dromos_prepare(void)
@@ -173,10 +158,10 @@ int     dromos_cmd_start(void)
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
 	dromos_log_open();
 	if (dromos_master_pid(&pid) == 1)
-	    dromos_log("starting the dromos mail system, master pid %ld",
+	    msg_info_log("starting the dromos mail system, master pid %ld",
 		       (long) pid);
 	else
-	    dromos_log("starting the dromos mail system");
+	    msg_info_log("starting the dromos mail system");
 	status = 0;
     } else {
 	msg_error("master failed to start: %s", spawn_status_str(status, buf));
