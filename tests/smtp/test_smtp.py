@@ -339,27 +339,29 @@ def test_greeting_421_deferred(env, peer):
         peer2.stop()
 
 
+def result_without_relay(inst, rcpt, dsn, status, reason, timeout=10):
+    """Send to rcpt and wait for its log line: relay=none, this dsn and
+    status, and reason (plain text) in the parentheses."""
+    qid = send(inst, rcpt)
+    inst.wait_log(re.escape(qid) + r': to=<' + re.escape(rcpt)
+                  + r'>, relay=none, .*dsn=' + re.escape(dsn) + r', status='
+                  + status + r' \(' + re.escape(reason), timeout=timeout)
+    return qid
+
+
 def test_loop_to_self_bounced(env):
-    inst = env['inst']
-    qid = send(inst, 'x@loop.test')
-    inst.wait_log(re.escape(qid) + r': to=<x@loop\.test>, relay=none, .*'
-                  r'dsn=5\.4\.6, status=bounced \(mail for \[127\.0\.0\.1\]:2525 '
-                  r'loops back to myself\)')
+    result_without_relay(env['inst'], 'x@loop.test', '5.4.6', 'bounced',
+                         'mail for [127.0.0.1]:2525 loops back to myself)')
 
 
 def test_mx_of_self_bounced(env):
-    inst = env['inst']
-    qid = send(inst, 'x@self.test')
-    inst.wait_log(re.escape(qid) + r': to=<x@self\.test>, relay=none, .*'
-                  r'dsn=5\.4\.6, status=bounced \(mail for self\.test loops '
-                  r'back to myself\)')
+    result_without_relay(env['inst'], 'x@self.test', '5.4.6', 'bounced',
+                         'mail for self.test loops back to myself)')
 
 
 def test_error_transport_bounces(env):
-    inst = env['inst']
-    qid = send(inst, 'x@gone.test')
-    inst.wait_log(re.escape(qid) + r': to=<x@gone\.test>, relay=none, .*'
-                  r'dsn=5\.0\.0, status=bounced \(no such domain here\)')
+    result_without_relay(env['inst'], 'x@gone.test', '5.0.0', 'bounced',
+                         'no such domain here)')
 
 
 def test_mx_backup_used_when_primary_dead(env, peer):
@@ -384,20 +386,16 @@ def test_no_mx_uses_address(env, peer):
 
 
 def test_null_mx_bounced_at_once(env):
-    inst = env['inst']
-    qid = send(inst, 'n@nullmx.test')
-    inst.wait_log(re.escape(qid) + r': to=<n@nullmx\.test>, relay=none, .*'
-                  r'dsn=5\.1\.10, status=bounced \(Domain nullmx\.test does '
-                  r'not accept mail \(nullMX\)\)')
+    result_without_relay(env['inst'], 'n@nullmx.test', '5.1.10', 'bounced',
+                         'Domain nullmx.test does not accept mail (nullMX))')
 
 
 def test_dns_failure_deferred_not_bounced(env):
     inst = env['inst']
-    qid = send(inst, 's@servfail.test')
-    inst.wait_log(re.escape(qid) + r': to=<s@servfail\.test>, relay=none, .*'
-                  r'dsn=4\.4\.3, status=deferred \(Host or domain name not '
-                  r'found\. Name service error for name=servfail\.test '
-                  r'type=MX', timeout=30)
+    qid = result_without_relay(inst, 's@servfail.test', '4.4.3', 'deferred',
+                               'Host or domain name not found. Name service '
+                               'error for name=servfail.test type=MX',
+                               timeout=30)
     assert 'status=bounced' not in ''.join(rcpt_lines(inst, qid,
                                                       's@servfail.test'))
 
