@@ -23,7 +23,7 @@ FUZZ_SECONDS	?= 20
 export SANITIZE prefix
 
 # Folders in link order: libraries first, then programs.
-LIBDIRS	= src/util src/global src/master
+LIBDIRS	= src/util src/global src/master src/sasl
 PROGDIRS = src/logd src/dromconf src/drommap src/dromcat src/dromos src/qmgr src/local src/smtp \
 	   src/bounce \
 	   src/smtpd src/cleanup src/proxymap src/pickup src/dromdrop src/sendmail \
@@ -88,7 +88,7 @@ PROGRAM_SOURCES = src/master/master.c src/logd/logd.c src/dromos/dromos.c \
 		  src/cleanup/cleanup.c src/proxymap/proxymap.c \
 		  src/pickup/pickup.c src/dromdrop/dromdrop.c \
 		  src/sendmail/sendmail.c src/dromsuper/dromsuper.c \
-		  src/showq/showq.c src/dromqueue/dromqueue.c
+		  src/showq/showq.c src/dromqueue/dromqueue.c src/pop3d/pop3d.c
 
 html:
 	@for s in $(PROGRAM_SOURCES); do n=$$(basename $$s .c); \

@@ -140,6 +140,16 @@ long    var_non_fqdn_code;
 long    var_reject_code;
 long    var_defer_code;
 char   *var_proxy_read_maps;
+long    var_pop3d_tmout;
+long    var_pop3d_auth_delay;
+long    var_pop3d_auth_limit;
+long    var_pop3d_hard_erlim;
+char   *var_pop3d_login_user;
+char   *var_pop3d_sasl_path;
+char   *var_pop3d_sasl_realm;
+char   *var_cyrus_sasl_conf;
+char   *var_pbs_database;
+long    var_pbs_tmout;
 long    var_unk_addr_code;
 
 #define STR(name, def, flags, descr, var) \
@@ -222,6 +232,9 @@ const struct mail_param mail_param_table[] = {
     STR(VAR_CONFIG_DIR, DEF_CONFIG_DIR, MAIL_PARAM_F_BUILD,
 	"The folder with main.cf and master.cf: the -c option or MAIL_CONFIG when given.",
 	&var_config_dir),
+    STR(VAR_CYRUS_SASL_CONF, DEF_CYRUS_SASL_CONF, 0,
+	"The folder with the Cyrus SASL application files (pop3d.conf: pwcheck_method, auxprop_plugin, sasldb_path, mech_list).",
+	&var_cyrus_sasl_conf),
     STR(VAR_DAEMON_DIR, DEF_DAEMON_DIR, MAIL_PARAM_F_BUILD,
 	"The folder with the daemon programs that master runs.",
 	&var_daemon_dir),
@@ -363,6 +376,33 @@ const struct mail_param mail_param_table[] = {
     STR(VAR_PAR_DOM_MATCH, DEF_PAR_DOM_MATCH, 0,
 	"Features in which a domain name also matches its subdomains (elsewhere write .domain for subdomains).",
 	&var_par_dom_match),
+    TIME(VAR_POP3D_AUTH_DELAY, DEF_POP3D_AUTH_DELAY, 0, 60,
+	 "How long pop3d waits before it answers a failed login.",
+	 &var_pop3d_auth_delay),
+    INT(VAR_POP3D_AUTH_LIMIT, DEF_POP3D_AUTH_LIMIT, 1, 1000,
+	"The most failed logins on one POP3 connection; then pop3d closes it.",
+	&var_pop3d_auth_limit),
+    INT(VAR_POP3D_HARD_ERLIM, DEF_POP3D_HARD_ERLIM, 1, 100000,
+	"The most -ERR replies on one POP3 connection; then pop3d closes it.",
+	&var_pop3d_hard_erlim),
+    STR(VAR_POP3D_LOGIN_USER, DEF_POP3D_LOGIN_USER, 0,
+	"The unprivileged user that reads POP3 commands before login (chrooted to $queue_directory/empty); never root.",
+	&var_pop3d_login_user),
+    STR(VAR_POP3D_SASL_REALM, DEF_POP3D_SASL_REALM, 0,
+	"The SASL realm of pop3d logins without one (saslpasswd2 -u); empty: none.",
+	&var_pop3d_sasl_realm),
+    STR(VAR_POP3D_SASL_PATH, DEF_POP3D_SASL_PATH, 0,
+	"The Cyrus SASL application name of pop3d: its settings are in $cyrus_sasl_config_path/NAME.conf.",
+	&var_pop3d_sasl_path),
+    TIME(VAR_POP3D_TMOUT, DEF_POP3D_TMOUT, 1, DAY,
+	 "How long pop3d waits for a POP3 client to send a command or accept data (RFC 1939: at least 10 minutes).",
+	 &var_pop3d_tmout),
+    STR(VAR_PBS_DATABASE, DEF_PBS_DATABASE, 0,
+	"The table where pop3d records the address of each POP3 login, with when it expires, for permit_pop_before_smtp.",
+	&var_pbs_database),
+    TIME(VAR_PBS_TMOUT, DEF_PBS_TMOUT, 1, WEEK,
+	 "How long after a POP3 login from an address permit_pop_before_smtp lets that address relay.",
+	 &var_pbs_tmout),
     STR(VAR_PROXY_INTERFACES, DEF_PROXY_INTERFACES, 0,
 	"Addresses this host receives mail on through a proxy or NAT; user@[address] is local for them as for inet_interfaces.",
 	&var_proxy_interfaces),

@@ -422,7 +422,7 @@ extern long var_reject_code;
 extern long var_defer_code;
 
 #define VAR_PROXY_READ_MAPS	"proxy_read_maps"
-#define DEF_PROXY_READ_MAPS	"$local_recipient_maps $alias_maps $relay_recipient_maps $mydestination $relay_domains $mynetworks"
+#define DEF_PROXY_READ_MAPS	"$local_recipient_maps $alias_maps $relay_recipient_maps $mydestination $relay_domains $mynetworks proxy:$pop_before_smtp_database"
 extern char *var_proxy_read_maps;
 
 #define VAR_UNK_ADDR_CODE	"unknown_address_reject_code"
@@ -543,5 +543,46 @@ extern char *var_transport_maps;
 #define VAR_DOUBLE_BOUNCE_SENDER	"double_bounce_sender"
 #define DEF_DOUBLE_BOUNCE_SENDER	"double-bounce"
 extern char *var_double_bounce_sender;
+
+/* pop3d, SASL and POP-before-SMTP. */
+#define VAR_POP3D_TMOUT		"pop3d_timeout"
+#define DEF_POP3D_TMOUT		"10m"
+extern long var_pop3d_tmout;
+
+#define VAR_POP3D_AUTH_DELAY	"pop3d_auth_failure_delay"
+#define DEF_POP3D_AUTH_DELAY	"2s"
+extern long var_pop3d_auth_delay;
+
+#define VAR_POP3D_AUTH_LIMIT	"pop3d_auth_failure_limit"
+#define DEF_POP3D_AUTH_LIMIT	"3"
+extern long var_pop3d_auth_limit;
+
+#define VAR_POP3D_HARD_ERLIM	"pop3d_hard_error_limit"
+#define DEF_POP3D_HARD_ERLIM	"10"
+extern long var_pop3d_hard_erlim;
+
+#define VAR_POP3D_LOGIN_USER	"pop3d_login_user"
+#define DEF_POP3D_LOGIN_USER	"$default_privs"
+extern char *var_pop3d_login_user;
+
+#define VAR_POP3D_SASL_PATH	"pop3d_sasl_path"
+#define DEF_POP3D_SASL_PATH	"pop3d"
+extern char *var_pop3d_sasl_path;
+
+#define VAR_POP3D_SASL_REALM	"pop3d_sasl_local_domain"
+#define DEF_POP3D_SASL_REALM	""
+extern char *var_pop3d_sasl_realm;
+
+#define VAR_CYRUS_SASL_CONF	"cyrus_sasl_config_path"
+#define DEF_CYRUS_SASL_CONF	"$config_directory/sasl"
+extern char *var_cyrus_sasl_conf;
+
+#define VAR_PBS_DATABASE	"pop_before_smtp_database"
+#define DEF_PBS_DATABASE	"hash:$data_directory/pop-before-smtp"
+extern char *var_pbs_database;
+
+#define VAR_PBS_TMOUT		"pop_before_smtp_timeout"
+#define DEF_PBS_TMOUT		"30m"
+extern long var_pbs_tmout;
 
 #endif
