@@ -27,7 +27,7 @@ LIBDIRS	= src/util src/global src/master src/sasl
 PROGDIRS = src/logd src/dromconf src/drommap src/dromcat src/dromos src/qmgr src/local src/smtp \
 	   src/bounce \
 	   src/smtpd src/cleanup src/proxymap src/pickup src/dromdrop src/sendmail \
-	   src/dromsuper src/showq src/dromqueue
+	   src/dromsuper src/showq src/dromqueue src/pop3d
 DIRS	= $(LIBDIRS) $(PROGDIRS)
 
 BUILDDEFS = src/global/mail_build.h

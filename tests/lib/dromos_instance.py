@@ -153,20 +153,32 @@ class Instance:
         return self
 
     def use_test_smtp_port(self):
-        """Move the installed master.cf's smtp service (port 25) to a free
-        port on 127.0.0.1, kept in self.smtp_port, so tests never need or
-        take port 25."""
+        """Move the installed master.cf's smtp service (port 25) and pop3
+        service (port 110) to free ports on 127.0.0.1, kept in
+        self.smtp_port and self.pop3_port, so tests never need or take
+        the real ports."""
         self.smtp_port = free_port()
+        self.pop3_port = free_port()
         path = os.path.join(self.config_dir, 'master.cf')
         with open(path) as f:
             lines = f.read().split('\n')
         for n, line in enumerate(lines):
-            cols = line.split()
-            if len(cols) > 1 and cols[0] == 'smtp' and cols[1] == 'inet':
-                lines[n] = line.replace('smtp', '127.0.0.1:%d' % self.smtp_port, 1)
+            lines[n] = self.test_port_line(line)
         with open(path + '.tmp', 'w') as f:
             f.write('\n'.join(lines))
         os.rename(path + '.tmp', path)
+
+    def test_port_line(self, line):
+        """A master.cf line with the smtp service (port 25) moved to
+        127.0.0.1:smtp_port and the pop3 service (port 110) to
+        127.0.0.1:pop3_port."""
+        cols = line.split()
+        if len(cols) > 1 and cols[1] == 'inet':
+            if cols[0] == 'smtp':
+                return line.replace('smtp', '127.0.0.1:%d' % self.smtp_port, 1)
+            if cols[0] == 'pop3':
+                return line.replace('pop3', '127.0.0.1:%d' % self.pop3_port, 1)
+        return line
 
     # --- test users ---------------------------------------------------
     def add_user(self, name, home_mode=0o700):
@@ -219,11 +231,9 @@ class Instance:
         if keep_defaults:
             with open(os.path.join(TOP, 'conf', 'master.cf')) as f:
                 base = f.read()
-            base = '\n'.join(
-                l.replace('smtp', '127.0.0.1:%d' % self.smtp_port, 1)
-                if l.split()[:2] == ['smtp', 'inet'] and not self.netns
-                else l
-                for l in base.split('\n'))
+            if not self.netns:
+                base = '\n'.join(self.test_port_line(l)
+                                 for l in base.split('\n'))
         with open(path + '.tmp', 'w') as f:
             f.write(base + ''.join(l + '\n' for l in lines))
         os.rename(path + '.tmp', path)
