@@ -300,6 +300,15 @@ static int dsasl_server_offered(struct dsasl_server *server, const char *mech)
     return (0);
 }
 
+/* dsasl_server_set_user - replace the authenticated name (null: none) */
+
+static void dsasl_server_set_user(struct dsasl_server *server, const char *name)
+{
+    if (server->username)
+	myfree(server->username);
+    server->username = name ? mystrdup(name) : 0;
+}
+
 /* dsasl_server_outcome - challenge and user name after a library step */
 
 static int dsasl_server_outcome(struct dsasl_server *server, int status,
@@ -314,15 +323,13 @@ static int dsasl_server_outcome(struct dsasl_server *server, int status,
     if (result == DSASL_CONTINUE && out_len > 0)
 	vstring_memcpy(challenge, out, out_len);
     if (result == DSASL_OK) {
-	if (server->username)
-	    myfree(server->username);
-	server->username = 0;
 	if (sasl_getprop(server->conn, SASL_USERNAME, &user) != SASL_OK
 	    || user == 0) {
+	    dsasl_server_set_user(server, 0);
 	    vstring_strcpy(why, "authenticated, but the library gives no user name");
 	    return (DSASL_TEMP);
 	}
-	server->username = mystrdup((const char *) user);
+	dsasl_server_set_user(server, (const char *) user);
     }
     return (result);
 }
@@ -386,12 +393,10 @@ int     dsasl_server_check_pass(struct dsasl_server *server, const char *user,
 			    pass, (unsigned) strlen(pass));
     result = dsasl_server_result(server, status, why);
     if (result == DSASL_OK) {
-	if (server->username)
-	    myfree(server->username);
 	if (sasl_getprop(server->conn, SASL_USERNAME, &canon) != SASL_OK
 	    || canon == 0)
 	    canon = user;
-	server->username = mystrdup((const char *) canon);
+	dsasl_server_set_user(server, (const char *) canon);
 	return (DSASL_OK);
     }
     /* DSASL_CONTINUE and DSASL_BADMECH mean nothing for a password. */
@@ -418,8 +423,7 @@ void    dsasl_server_free(struct dsasl_server **serverp)
 	return;
     sasl_dispose(&server->conn);
     myfree(server->mechs);
-    if (server->username)
-	myfree(server->username);
+    dsasl_server_set_user(server, 0);
     myfree(server);
     *serverp = 0;
 }
