@@ -41,7 +41,12 @@
 /*	them at SASL_LOG_FAIL, which goes to msg_info()) is there and
 /*	never contains the password that was tried;
 /* .IP \(bu
-/*	a second dsasl_server_init() is a no-op returning 0.
+/*	a second dsasl_server_init() is a no-op returning 0;
+/* .IP \(bu
+/*	last, after dsasl_server_done(), a new dsasl_server_init() with
+/*	another app.conf whose sasldb_path is not a database: PLAIN and
+/*	dsasl_server_check_pass() are then DSASL_TEMP (not DSASL_FAIL),
+/*	and mech_list PLAIN LOGIN is what is offered.
 /* DIAGNOSTICS
 /*	cmocka's report; a failing check says what the library said.
 /*--*/
@@ -454,6 +459,43 @@ static void test_init_twice(void **state)
     dsasl_server_free(&server);
 }
 
+/* test_broken_db - a password database that cannot be read */
+
+static void test_broken_db(void **state)
+{
+    struct vstring *path = vstring_alloc(100);
+    struct vstring *conf = vstring_alloc(200);
+    struct dsasl_server *server;
+
+    /*
+     * dsasl_server_done() then dsasl_server_init() with another app name:
+     * its sasldb is not a database, so the library cannot read it.
+     */
+    vstring_sprintf(path, "%s/garbage", vstring_str(dir));
+    test_write_file(vstring_str(path), S("this is not a Berkeley DB file\n"));
+    vstring_sprintf(conf, "pwcheck_method: auxprop\n"
+		    "auxprop_plugin: sasldb\n"
+		    "sasldb_path: %s\n"
+		    "mech_list: PLAIN LOGIN\n", vstring_str(path));
+    vstring_sprintf(path, "%s/dsasltemp.conf", vstring_str(dir));
+    test_write_file(vstring_str(path), vstring_str(conf), vstring_len(conf));
+    dsasl_server_done();
+    assert_int_equal(dsasl_server_init("dsasltemp", vstring_str(dir), why), 0);
+    server = new_server(REALM);
+    assert_string_equal(dsasl_server_mechs(server), "PLAIN LOGIN");
+    expect_result("PLAIN, broken database",
+		  start(server, "PLAIN", S("\0alice\0secret")), DSASL_TEMP);
+    assert_null(dsasl_server_username(server));
+    dsasl_server_free(&server);
+    server = new_server(REALM);
+    expect_result("check_pass, broken database",
+		  dsasl_server_check_pass(server, USER, PASS, why), DSASL_TEMP);
+    assert_null(dsasl_server_username(server));
+    dsasl_server_free(&server);
+    vstring_free(&path);
+    vstring_free(&conf);
+}
+
 int     main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -467,6 +509,7 @@ int     main(void)
 	cmocka_unit_test(test_check_pass),
 	cmocka_unit_test(test_log_no_password),
 	cmocka_unit_test(test_init_twice),
+	cmocka_unit_test(test_broken_db),
     };
 
     return (cmocka_run_group_tests(tests, setup, teardown));
