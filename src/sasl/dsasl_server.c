@@ -58,10 +58,12 @@
 /*	This is the only module that calls libsasl2; dsasl(3h) describes
 /*	the interface. Details of this implementation:
 /* .IP \(bu
-/*	dsasl_server_init() registers two callbacks: SASL_CB_GETCONFPATH
-/*	(conf_path) and SASL_CB_LOG (to msg(3): errors and warnings as
-/*	warnings, failures and notes as information, debug and trace
-/*	only with msg_verbose, and the password trace level never). A
+/*	dsasl_server_init() registers two callbacks: SASL_CB_LOG (to
+/*	msg(3): errors and warnings as warnings, failures and notes as
+/*	information, debug and trace only with msg_verbose, and the
+/*	password trace level never) and SASL_CB_GETCONFPATH (conf_path;
+/*	none for a null or empty conf_path, so that the library looks in
+/*	its default folders). A
 /*	second call after success does nothing and returns 0;
 /*	dsasl_server_done() allows a new dsasl_server_init().
 /* .IP \(bu
@@ -146,8 +148,8 @@ static int dsasl_server_log(void *context, int level, const char *message)
 #define DSASL_SERVER_CB(fn)	((int (*) (void)) (void (*) (void)) (fn))
 
 static sasl_callback_t dsasl_server_callbacks[] = {
-    {SASL_CB_GETCONFPATH, 0, 0},
     {SASL_CB_LOG, 0, 0},
+    {SASL_CB_GETCONFPATH, 0, 0},	/* SASL_CB_LIST_END without a path */
     {SASL_CB_LIST_END, 0, 0},
 };
 
@@ -162,12 +164,15 @@ int     dsasl_server_init(const char *app, const char *conf_path,
 	return (0);
     if (dsasl_server_conf_path)
 	myfree(dsasl_server_conf_path);
-    dsasl_server_conf_path = mystrdup(conf_path);
-    dsasl_server_callbacks[0].proc = DSASL_SERVER_CB(dsasl_server_getconfpath);
-    dsasl_server_callbacks[1].proc = DSASL_SERVER_CB(dsasl_server_log);
+    dsasl_server_conf_path = mystrdup(conf_path ? conf_path : "");
+    dsasl_server_callbacks[0].proc = DSASL_SERVER_CB(dsasl_server_log);
+    dsasl_server_callbacks[1].id = *dsasl_server_conf_path ?
+	SASL_CB_GETCONFPATH : SASL_CB_LIST_END;
+    dsasl_server_callbacks[1].proc = DSASL_SERVER_CB(dsasl_server_getconfpath);
     if ((status = sasl_server_init(dsasl_server_callbacks, app)) != SASL_OK) {
-	vstring_sprintf(why, "SASL initialisation for %s (config path %s): %s",
-			app, conf_path, sasl_errstring(status, 0, 0));
+	vstring_sprintf(why, "SASL initialisation for %s (config path \"%s\"): %s",
+			app, dsasl_server_conf_path,
+			sasl_errstring(status, 0, 0));
 	return (-1);
     }
     dsasl_server_ready = 1;
