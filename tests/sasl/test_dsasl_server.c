@@ -117,10 +117,26 @@ static int make_sasldb(const char *path, const char *realm, const char *user,
     return (wrote && WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1);
 }
 
-static int setup(void **state)
+/* write_conf - DIR/app.conf: auxprop over the sasldb at sasldb */
+
+static void write_conf(const char *app, const char *sasldb, const char *mechs)
 {
     struct vstring *path = vstring_alloc(100);
     struct vstring *conf = vstring_alloc(200);
+
+    vstring_sprintf(conf, "pwcheck_method: auxprop\n"
+		    "auxprop_plugin: sasldb\n"
+		    "sasldb_path: %s\n"
+		    "mech_list: %s\n", sasldb, mechs);
+    vstring_sprintf(path, "%s/%s.conf", vstring_str(dir), app);
+    test_write_file(vstring_str(path), vstring_str(conf), vstring_len(conf));
+    vstring_free(&path);
+    vstring_free(&conf);
+}
+
+static int setup(void **state)
+{
+    struct vstring *path = vstring_alloc(100);
 
     msg_init("test_dsasl_server");
     msg_stderr_init(1, 0);
@@ -131,16 +147,11 @@ static int setup(void **state)
     vstring_sprintf(path, "%s/sasldb2", vstring_str(dir));
     if (make_sasldb(vstring_str(path), REALM, USER, PASS) != 0) {
 	print_error("saslpasswd2 failed for %s\n", vstring_str(path));
+	vstring_free(&path);
 	return (-1);
     }
-    vstring_sprintf(conf, "pwcheck_method: auxprop\n"
-		    "auxprop_plugin: sasldb\n"
-		    "sasldb_path: %s\n"
-		    "mech_list: PLAIN LOGIN CRAM-MD5\n", vstring_str(path));
-    vstring_sprintf(path, "%s/%s.conf", vstring_str(dir), APP);
-    test_write_file(vstring_str(path), vstring_str(conf), vstring_len(conf));
+    write_conf(APP, vstring_str(path), "PLAIN LOGIN CRAM-MD5");
     vstring_free(&path);
-    vstring_free(&conf);
     if (dsasl_server_init(APP, vstring_str(dir), why) != 0) {
 	print_error("dsasl_server_init: %s\n", vstring_str(why));
 	return (-1);
@@ -464,7 +475,6 @@ static void test_init_twice(void **state)
 static void test_broken_db(void **state)
 {
     struct vstring *path = vstring_alloc(100);
-    struct vstring *conf = vstring_alloc(200);
     struct dsasl_server *server;
 
     /*
@@ -473,12 +483,7 @@ static void test_broken_db(void **state)
      */
     vstring_sprintf(path, "%s/garbage", vstring_str(dir));
     test_write_file(vstring_str(path), S("this is not a Berkeley DB file\n"));
-    vstring_sprintf(conf, "pwcheck_method: auxprop\n"
-		    "auxprop_plugin: sasldb\n"
-		    "sasldb_path: %s\n"
-		    "mech_list: PLAIN LOGIN\n", vstring_str(path));
-    vstring_sprintf(path, "%s/dsasltemp.conf", vstring_str(dir));
-    test_write_file(vstring_str(path), vstring_str(conf), vstring_len(conf));
+    write_conf("dsasltemp", vstring_str(path), "PLAIN LOGIN");
     dsasl_server_done();
     assert_int_equal(dsasl_server_init("dsasltemp", vstring_str(dir), why), 0);
     server = new_server(REALM);
@@ -493,7 +498,6 @@ static void test_broken_db(void **state)
     assert_null(dsasl_server_username(server));
     dsasl_server_free(&server);
     vstring_free(&path);
-    vstring_free(&conf);
 }
 
 int     main(void)
