@@ -55,6 +55,13 @@
 /*	exchange with raw (already base64-decoded) client data. Results:
 /* .IP DSASL_OK
 /*	authenticated; dsasl_server_username() is the canonical name.
+/*	With Cyrus SASL and a sasldb that is "user@realm": a client
+/*	that logs in as "alice" on a context made with user_realm
+/*	"example.test" is "alice@example.test" (the library adds
+/*	user_realm to a name without "@"; with an empty user_realm it
+/*	adds the server's fqdn, so clients must then give the qualified
+/*	name). The same holds after dsasl_server_check_pass().
+/*	dsasl_server_username() is null until a DSASL_OK.
 /* .IP DSASL_CONTINUE
 /*	send challenge (raw bytes, may be empty) and call
 /*	dsasl_server_step() with the client's answer.
