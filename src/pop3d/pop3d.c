@@ -93,7 +93,9 @@
 /*	/etc/dromos/sasl/pop3d.conf): a sasldb2 file made with saslpasswd2
 /*	(pwcheck_method: auxprop, auxprop_plugin: sasldb, sasldb_path) or
 /*	saslauthd (pwcheck_method: saslauthd). USER/PASS is checked with the
-/*	same settings. The authenticated name, up to an "@", must be a
+/*	same settings. A login name without "@realm" is in the realm
+/*	$pop3d_sasl_local_domain, or $myhostname when that is empty
+/*	(saslpasswd2 -u). The authenticated name, up to an "@", must be a
 /*	local account: it owns the mailbox.
 /*
 /*	POP-before-SMTP: after each successful login the client address
