@@ -870,9 +870,12 @@ def test_fetchmail(inst, tmp_path):
     msgs = fresh(inst, U1, 2)
     out = tmp_path / 'fetched'
     rc = tmp_path / 'fetchmailrc'
-    rc.write_text('poll 127.0.0.1 service %d protocol POP3\n'
+    # sslproto "": no STARTTLS; "set invisible": no Received header of
+    # fetchmail's own; "no rewrite": headers as they are.
+    rc.write_text('set invisible\n'
+                  'poll 127.0.0.1 service %d protocol POP3\n'
                   '  user "%s" password "%s" sslproto "" keep\n'
-                  '  invisible norewrite mda "cat >> %s"\n'
+                  '  no rewrite mda "cat >> %s"\n'
                   % (inst.pop3_port, U1, PW[U1], out))
     os.chmod(rc, 0o600)
     env = dict(os.environ, FETCHMAILHOME=str(tmp_path), HOME=str(tmp_path))
