@@ -25,7 +25,7 @@ import time
 import pytest
 
 from poptest import (HOST, LOGIN_RE, MECHS, REALM, TOP, Pop, PopInstance, b64,
-                     crlf, deliver, fresh, ids, groups, login, parse_mbox,
+                     comm, crlf, deliver, fresh, ids, groups, login, parse_mbox,
                      password, poplib_login, procs_named, secret,
                      wait_for, wait_no_session)
 
@@ -808,6 +808,40 @@ def test_pipelining(inst):
 
 # --- privileges and logs --------------------------------------------------------
 
+def login_proc_ok(p, nobody, empty):
+    """A pop3d-login process runs as nobody (real, effective, saved and
+    file-system uid), with no root group, chrooted to queue_dir/empty."""
+    try:
+        root = os.path.realpath(os.readlink('/proc/%d/root' % p))
+    except OSError:
+        return True                         # gone meanwhile
+    uids, gids, grps = ids(p, 'Uid'), ids(p, 'Gid'), groups(p)
+    if uids is None:
+        return True
+    return (uids == [nobody.pw_uid] * 4 and 0 not in gids and 0 not in grps
+            and root == empty)
+
+
+def user_proc_ok(p, owner):
+    uids, gids, grps = ids(p, 'Uid'), ids(p, 'Gid'), groups(p)
+    if uids is None:
+        return True
+    return (uids[:3] == [owner.pw_uid] * 3 and 0 not in uids
+            and 0 not in gids and 0 not in grps)
+
+
+def describe(pids):
+    return [(p, comm(p), ids(p, 'Uid'), ids(p, 'Gid'), groups(p),
+             _root(p)) for p in pids]
+
+
+def _root(p):
+    try:
+        return os.readlink('/proc/%d/root' % p)
+    except OSError:
+        return None
+
+
 def test_privilege_separation(inst):
     fresh(inst, U1, 1)
     nobody = pwd.getpwnam('nobody')
@@ -816,30 +850,39 @@ def test_privilege_separation(inst):
     c = Pop(inst.pop3_port)
     try:
         assert c.cmd('NOOP') == BAD_STATE      # the session is up
-        logins = wait_for(lambda: procs_named(inst, 'pop3d-login'), timeout=5,
-                          what='a pop3d-login process')
-        for p in logins:
-            assert ids(p, 'Uid') == [nobody.pw_uid] * 4, (p, ids(p, 'Uid'))
-            assert 0 not in ids(p, 'Gid'), ids(p, 'Gid')
-            assert 0 not in groups(p), groups(p)
-            assert os.path.realpath(os.readlink('/proc/%d/root' % p)) == empty
+        # Some pop3d-login process exists, and (once any that is still
+        # starting has settled) every one is unprivileged and chrooted.
+        wait_for(lambda: procs_named(inst, 'pop3d-login'), timeout=5,
+                 what='a pop3d-login process')
+        try:
+            wait_for(lambda: all(login_proc_ok(p, nobody, empty)
+                                 for p in procs_named(inst, 'pop3d-login')),
+                     timeout=5, what='pop3d-login as nobody in %s' % empty)
+        except AssertionError:
+            raise AssertionError('pop3d-login processes: %r (want uid %d, root %s)'
+                                 % (describe(procs_named(inst, 'pop3d-login')),
+                                    nobody.pw_uid, empty))
         assert c.cmd('USER ' + U1) == '+OK send PASS'
         assert LOGIN_RE.match(c.cmd('PASS ' + PW[U1]))
         assert c.cmd('STAT').startswith('+OK 1 ')
-        users = wait_for(lambda: procs_named(inst, 'pop3d-user'), timeout=5,
-                         what='a pop3d-user process')
-        mine = [p for p in users if ids(p, 'Uid') and owner.pw_uid in ids(p, 'Uid')]
-        assert mine, [(p, ids(p, 'Uid')) for p in users]
-        for p in mine:
-            uids = ids(p, 'Uid')
-            assert uids[:3] == [owner.pw_uid] * 3, uids
-            assert 0 not in uids, uids
-            gids = ids(p, 'Gid')
-            assert 0 not in gids, gids
-            assert 0 not in groups(p), groups(p)
+
+        def mine():
+            return [p for p in procs_named(inst, 'pop3d-user')
+                    if ids(p, 'Uid') and owner.pw_uid in ids(p, 'Uid')]
+        wait_for(mine, timeout=5, what='a pop3d-user process of %s: %r'
+                 % (U1, describe(procs_named(inst, 'pop3d-user'))))
+        try:
+            wait_for(lambda: all(user_proc_ok(p, owner) for p in mine()),
+                     timeout=5, what='pop3d-user as %s only' % U1)
+        except AssertionError:
+            raise AssertionError('pop3d-user processes: %r (want uid %d)'
+                                 % (describe(mine()), owner.pw_uid))
+        # No pop3d-user process runs as root.
+        for p in procs_named(inst, 'pop3d-user'):
+            assert 0 not in (ids(p, 'Uid') or []), describe([p])
     finally:
         c.quit()
-    # No process of any pop3d part is left for this session.
+    # No process of the session is left.
     wait_no_session(inst, U1)
 
 
