@@ -111,7 +111,7 @@ def test_greeting_capa_quit(inst):
     caps = [l.decode() for l in lines]
     for cap in CAPA_ALWAYS + ['USER']:
         assert cap in caps, caps
-    sasl = [l for l in caps if l.split()[0] == 'SASL']
+    sasl = [l for l in caps if l.split()[:1] == ['SASL']]
     assert len(sasl) == 1, caps
     assert sorted(sasl[0].split()[1:]) == sorted(MECHS), caps
     assert c.cmd('NOOP') == BAD_STATE
@@ -124,7 +124,8 @@ def test_greeting_capa_quit(inst):
     caps = [l.decode() for l in lines]
     for cap in CAPA_ALWAYS:
         assert cap in caps, caps
-    assert 'USER' not in caps and not [l for l in caps if l.startswith('SASL')], caps
+    assert 'USER' not in caps, caps
+    assert not [l for l in caps if l.split()[:1] == ['SASL']], caps
     assert c.quit() == '+OK dromos POP3 server signing off (1 messages left)'
 
 
@@ -275,6 +276,17 @@ def test_unknown_user_is_delayed_too(inst):
         assert c.cmd('USER root') == '+OK send PASS'
         r, took = c.timed('PASS ' + PW[U1])
         assert r == AUTH_FAILED and took >= 0.9, (r, took)
+    finally:
+        c.close()
+    # Another realm is another (unknown) user, although the part before
+    # "@" names drpop1's mailbox.
+    c = Pop(inst.pop3_port)
+    try:
+        assert c.cmd('USER %s@other.example' % U1) == '+OK send PASS'
+        r, took = c.timed('PASS ' + PW[U1])
+        assert r == AUTH_FAILED and took >= 0.9, (r, took)
+        r = c.cmd('AUTH PLAIN ' + secret(b64('\0%s@other.example\0%s' % (U1, PW[U1]))))
+        assert r == AUTH_FAILED, r
     finally:
         c.close()
 
@@ -714,6 +726,8 @@ def test_long_line_and_nul(inst):
     fresh(inst, U1, 1)
     c = Pop(inst.pop3_port)
     try:
+        # 255 octets with CR LF is the longest line RFC 2449 allows.
+        assert c.cmd('USER ' + 'a' * 248) == '+OK send PASS'
         assert c.cmd('USER ' + 'a' * 300) == '-ERR line too long'
         assert c.cmd('NOOP ' + 'x' * 10000) == '-ERR line too long'
         # One reply for the whole long line: the next reply is NOOP's.
