@@ -103,6 +103,14 @@ class PopInstance(Instance):
 
     def __init__(self, users, mbox=False, extra_ports=None, **main):
         super().__init__(hostname=HOST)
+        try:
+            self._init(users, mbox, extra_ports, main)
+        except BaseException:
+            # Nothing left behind: no master, no users, no folder.
+            self.cleanup()
+            raise
+
+    def _init(self, users, mbox, extra_ports, main):
         self.passwords = dict(users)
         self.mbox = mbox
         sasl_dir = os.path.join(self.config_dir, 'sasl')
