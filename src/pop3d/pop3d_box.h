@@ -77,6 +77,14 @@
 /*	removed").
 /*
 /*	pop3d_box_close() frees everything (no update).
+/*
+/*	The rest of this header is private to pop3d_box.c,
+/*	pop3d_maildir.c and pop3d_mbox.c: pop3d_box_filter_init(),
+/*	_feed() and _end() are the one conversion from stored form to
+/*	the POP3 form (LF to CR LF, dot-stuffing, TOP, mboxrd unquoting
+/*	with unquote non-zero), used both to count sizes (out null) and
+/*	to send; pop3d_box_hash() is 64-bit FNV-1a (start with
+/*	POP3D_BOX_HASH_INIT) and pop3d_box_hex() formats it.
 /* DIAGNOSTICS
 /*	Results and reasons in why.
 /*--*/
@@ -96,6 +104,10 @@ struct pop3d_msg {
     off_t   offset;			/* mbox: content start */
     off_t   length;			/* mbox: raw content length */
     time_t  mtime;			/* Maildir: sort key */
+    /* Private to pop3d_box*.c. */
+    off_t   from_offset;		/* mbox: "From " line start */
+    unsigned long long from_hash;	/* mbox: hash of the "From " line */
+    unsigned long long hash;		/* mbox: hash of the message */
 };
 
 typedef int (*pop3d_lock_fn) (void *, int);
@@ -117,5 +129,45 @@ extern int pop3d_box_send(struct pop3d_box *, int, long, struct vstream *,
 extern void pop3d_box_seen(struct pop3d_box *, int);
 extern int pop3d_box_update(struct pop3d_box *, struct vstring *);
 extern void pop3d_box_close(struct pop3d_box **);
+
+ /*
+  * Private to pop3d_box.c, pop3d_maildir.c and pop3d_mbox.c.
+  */
+struct pop3d_box_filter {
+    struct vstream *out;		/* null: count only */
+    int     unquote;			/* mboxrd: ">From " loses one ">" */
+    long    lines;			/* TOP body lines, < 0: all */
+    off_t   count;			/* octets out, without stuffing */
+    int     error;			/* write error */
+    int     done;			/* TOP limit reached */
+    int     in_body;			/* past the empty line */
+    long    body_lines;			/* body lines sent */
+    int     state;			/* start-of-line state */
+    int     gt;				/* ">" seen at line start */
+    int     match;			/* "From " matched so far */
+    size_t  linelen;			/* bytes in this line so far */
+    int     last;			/* last byte of this line */
+};
+
+#define POP3D_BOX_HASH_INIT	0xcbf29ce484222325ULL
+
+extern void pop3d_box_filter_init(struct pop3d_box_filter *,
+				          struct vstream *, int, long);
+extern void pop3d_box_filter_feed(struct pop3d_box_filter *, const char *,
+				          size_t);
+extern void pop3d_box_filter_end(struct pop3d_box_filter *);
+extern unsigned long long pop3d_box_hash(unsigned long long, const void *,
+					         size_t);
+extern char *pop3d_box_hex(unsigned long long, int);
+
+extern int pop3d_maildir_open(struct pop3d_box *, struct vstring *);
+extern int pop3d_maildir_read(struct pop3d_box *, int,
+			              struct pop3d_box_filter *, struct vstring *);
+extern void pop3d_maildir_seen(struct pop3d_box *, int);
+extern int pop3d_maildir_update(struct pop3d_box *, struct vstring *);
+extern int pop3d_mbox_open(struct pop3d_box *, struct vstring *);
+extern int pop3d_mbox_read(struct pop3d_box *, int,
+			           struct pop3d_box_filter *, struct vstring *);
+extern int pop3d_mbox_update(struct pop3d_box *, struct vstring *);
 
 #endif
