@@ -25,14 +25,17 @@
 /*	vanishes during the scan is skipped.
 /*
 /*	pop3d_maildir_read() feeds message index to filter, in bounded
-/*	chunks. A file that vanished since the scan is an error.
+/*	chunks. A message that another reader moved from new/ to cur/
+/*	(or whose flags it changed) since the scan is found again in
+/*	cur/ by its base name; one that vanished is an error.
 /*
 /*	pop3d_maildir_seen() renames new/X to cur/X:2,S, or adds the S
 /*	flag to cur/X:2,FLAGS (flags kept in ASCII order), and records
 /*	the new name. Failure (another reader moved the file) is ignored.
 /*
-/*	pop3d_maildir_update() unlinks the deleted messages; a file that
-/*	is already gone is not an error.
+/*	pop3d_maildir_update() unlinks the deleted messages (also when
+/*	moved to cur/ since, as above); a file that is already gone is
+/*	not an error.
 /* DIAGNOSTICS
 /*	-1 with a reason in why.
 /*--*/
@@ -200,6 +203,53 @@ int     pop3d_maildir_open(struct pop3d_box *box, struct vstring *why)
     return (0);
 }
 
+/* maildir_relocate - find a message another reader moved to cur/ */
+
+static int maildir_relocate(struct pop3d_box *box, struct pop3d_msg *msg)
+{
+    struct vstring *path = vstring_alloc(100);
+    const char *base = maildir_base(msg->name);
+    size_t  len = strcspn(base, ":");
+    struct dirent *dp;
+    DIR    *dir;
+    int     ret = -1;
+
+    if ((dir = opendir(vstring_str(path_join(path, box->path, "cur")))) != 0) {
+	while ((dp = readdir(dir)) != 0) {
+	    if (strncmp(dp->d_name, base, len) == 0
+		&& (dp->d_name[len] == ':' || dp->d_name[len] == 0)
+		&& strcmp(dp->d_name, base) != 0) {
+		vstring_sprintf(path, "cur/%s", dp->d_name);
+		myfree(msg->name);
+		msg->name = mystrdup(vstring_str(path));
+		ret = 0;
+		break;
+	    }
+	}
+	(void) closedir(dir);
+    }
+    vstring_free(&path);
+    return (ret);
+}
+
+/* maildir_open_msg - open a message, also when moved to cur/ since */
+
+static int maildir_open_msg(struct pop3d_box *box, struct pop3d_msg *msg,
+			            struct vstring *path)
+{
+    int     fd;
+
+    path_join(path, box->path, msg->name);
+    fd = open(vstring_str(path), O_RDONLY | O_NOFOLLOW | O_NONBLOCK
+	      | O_CLOEXEC);
+    if (fd < 0 && errno == ENOENT && maildir_relocate(box, msg) == 0) {
+	path_join(path, box->path, msg->name);
+	fd = open(vstring_str(path), O_RDONLY | O_NOFOLLOW | O_NONBLOCK
+		  | O_CLOEXEC);
+    }
+    return (fd);
+}
+
 /* pop3d_maildir_read - send one message through a filter */
 
 int     pop3d_maildir_read(struct pop3d_box *box, int index,
@@ -210,9 +260,7 @@ int     pop3d_maildir_read(struct pop3d_box *box, int index,
     int     fd;
     int     ret = 0;
 
-    path_join(path, box->path, box->msgs[index].name);
-    if ((fd = open(vstring_str(path), O_RDONLY | O_NOFOLLOW | O_NONBLOCK
-		   | O_CLOEXEC)) < 0) {
+    if ((fd = maildir_open_msg(box, box->msgs + index, path)) < 0) {
 	vstring_sprintf(why, "open message %s: %m", vstring_str(path));
 	ret = -1;
     } else {
@@ -271,15 +319,22 @@ int     pop3d_maildir_update(struct pop3d_box *box, struct vstring *why)
 {
     struct vstring *path = vstring_alloc(100);
     int     ret = 0;
+    int     err;
     int     i;
 
     for (i = 0; i < box->count; i++) {
 	if (!box->msgs[i].deleted)
 	    continue;
 	path_join(path, box->path, box->msgs[i].name);
-	if (unlink(vstring_str(path)) < 0 && errno != ENOENT) {
+	err = unlink(vstring_str(path)) < 0 ? errno : 0;
+	if (err == ENOENT && maildir_relocate(box, box->msgs + i) == 0) {
+	    path_join(path, box->path, box->msgs[i].name);
+	    err = unlink(vstring_str(path)) < 0 ? errno : 0;
+	}
+	if (err != 0 && err != ENOENT) {
 	    if (ret == 0)
-		vstring_sprintf(why, "remove %s: %m", vstring_str(path));
+		vstring_sprintf(why, "remove %s: %s", vstring_str(path),
+				strerror(err));
 	    ret = -1;
 	}
     }

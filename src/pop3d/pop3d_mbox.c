@@ -28,8 +28,9 @@
 /*	Text before the first "From " line is not a message and is left
 /*	alone. For each message it records the offsets, the raw length,
 /*	the size (pop3d_box_filter with mboxrd unquoting) and the uid:
-/*	the hash of the "From " line and the content, with "-N" for the
-/*	Nth identical message. A missing file is an empty mailbox;
+/*	the hash of the "From " line and the content (as if it ended
+/*	with a newline, so that the uid stays when local appends to a
+/*	file that did not), with "-N" for the Nth identical message. A missing file is an empty mailbox;
 /*	box->snap_size is the size read.
 /*
 /*	pop3d_mbox_read() checks that the message's "From " line is
@@ -190,9 +191,12 @@ static int mbox_check_from(int fd, struct pop3d_msg *msg)
 /* mbox_end - finish a message */
 
 static void mbox_end(struct pop3d_msg *msg, struct pop3d_box_filter *filter,
-		             off_t end)
+		             off_t end, int last)
 {
     msg->length = end > msg->offset ? end - msg->offset : 0;
+    /* The same uid once local appends after a last line without LF. */
+    if (msg->length > 0 && last != '\n')
+	msg->hash = pop3d_box_hash(msg->hash, "\n", 1);
     pop3d_box_filter_end(filter);
     msg->size = filter->count;
 }
@@ -248,6 +252,7 @@ static int mbox_parse(struct pop3d_box *box, int fd, struct vstring *why)
     int     prev_empty = 1;
     int     in_from = 0;
     int     held = 0;
+    int     last = '\n';
     int     empty;
     int     status;
     int     ret = 0;
@@ -268,7 +273,7 @@ static int mbox_parse(struct pop3d_box *box, int fd, struct vstring *why)
 	empty = (bol && len == 1 && data[0] == '\n');
 	if (bol && prev_empty && len >= 5 && memcmp(data, "From ", 5) == 0) {
 	    if (cur)
-		mbox_end(cur, &filter, held ? held_off : pos);
+		mbox_end(cur, &filter, held ? held_off : pos, last);
 	    if (box->count >= space) {
 		space = space ? 2 * space : 64;
 		box->msgs = myreallocarray(box->msgs, space, sizeof(*box->msgs));
@@ -282,6 +287,7 @@ static int mbox_parse(struct pop3d_box *box, int fd, struct vstring *why)
 	    held = 0;
 	    if ((in_from = (data[len - 1] != '\n')) == 0)
 		cur->offset = pos + len;
+	    last = '\n';
 	} else if (cur && in_from) {
 	    cur->from_hash = pop3d_box_hash(cur->from_hash, data, len);
 	    cur->hash = pop3d_box_hash(cur->hash, data, len);
@@ -299,6 +305,7 @@ static int mbox_parse(struct pop3d_box *box, int fd, struct vstring *why)
 	    } else {
 		pop3d_box_filter_feed(&filter, data, len);
 		cur->hash = pop3d_box_hash(cur->hash, data, len);
+		last = (unsigned char) data[len - 1];
 	    }
 	}
 	prev_empty = empty;
@@ -308,7 +315,7 @@ static int mbox_parse(struct pop3d_box *box, int fd, struct vstring *why)
     if (cur) {
 	if (in_from)
 	    cur->offset = pos;
-	mbox_end(cur, &filter, held ? held_off : pos);
+	mbox_end(cur, &filter, held ? held_off : pos, last);
     }
     box->snap_size = pos;
     (void) vstream_close(&in);

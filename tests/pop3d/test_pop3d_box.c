@@ -15,7 +15,8 @@
 /*	size equal to the octets RETR sends after unstuffing, RETR and
 /*	TOP 0 and TOP 2 byte-exact, seen() renames, deletion through
 /*	update (mail appended to the mbox after open survives), update
-/*	refusing a changed mbox, a vanished Maildir file, a missing and
+/*	refusing a changed mbox, a Maildir file that another session
+/*	moved to cur/ (still sent and deleted), a vanished one, a missing and
 /*	an empty mbox, and the dot-lock callback.
 /* DIAGNOSTICS
 /*	cmocka's output.
@@ -44,15 +45,17 @@
 static char tmpdir[] = "/tmp/test_pop3d_box.XXXXXX";
 static struct vstring *why;
 
-/* path - a name in the test folder (static buffer, one at a time) */
+/* path - a name in the test folder (two static buffers, in turn) */
 
 static const char *path(const char *name)
 {
-    static struct vstring *buf;
+    static struct vstring *buf[2];
+    static int which;
 
-    if (buf == 0)
-	buf = vstring_alloc(100);
-    return (vstring_str(path_join(buf, tmpdir, name)));
+    which = !which;
+    if (buf[which] == 0)
+	buf[which] = vstring_alloc(100);
+    return (vstring_str(path_join(buf[which], tmpdir, name)));
 }
 
 /* write_file - create name with content and mtime (0: leave) */
@@ -362,6 +365,15 @@ static void test_maildir(void **unused)
     pop3d_box_close(&box2);
     assert_null(box2);
 
+    /* Another session moved a message to cur/: found again. */
+    assert_int_equal(rename(path("md/" M2_NAME),
+			    path("md/cur/1001.V801I2M2.host:2,S")), 0);
+    assert_int_equal(send_to_string(box, 1, -1, sent), 0);
+    assert_string_equal(vstring_str(sent), M2_OUT);
+    assert_string_equal(box->msgs[1].name, "cur/1001.V801I2M2.host:2,S");
+    assert_int_equal(rename(path("md/cur/1001.V801I2M2.host:2,S"),
+			    path("md/cur/1001.V801I2M2.host:2,RS")), 0);
+
     /* A vanished file: send fails, update ignores it. */
     assert_int_equal(unlink(path("md/cur/0999.V801I3M3.host:2,FRS")), 0);
     assert_int_equal(send_to_string(box, 2, -1, sent), -1);
@@ -369,7 +381,8 @@ static void test_maildir(void **unused)
     box->msgs[1].deleted = 1;
     box->msgs[2].deleted = 1;
     assert_int_equal(pop3d_box_update(box, why), 0);
-    assert_int_equal(stat(path("md/" M2_NAME), &st), -1);
+    assert_int_equal(stat(path("md/cur/1001.V801I2M2.host:2,RS"), &st), -1);
+    assert_int_equal(errno, ENOENT);
     pop3d_box_close(&box);
 
     box = pop3d_box_open(path("md"), POP3D_BOX_MAILDIR, 0, 0, why);
@@ -484,11 +497,11 @@ static void test_mbox_read(void **unused)
     box2 = pop3d_box_open(path("mbox-read"), POP3D_BOX_MBOX, 0, 0, why);
     assert_non_null(box2);
     assert_int_equal(box2->count, 6);
-    for (i = 0; i < 4; i++) {
+    /* The last one got its newline and the separator: the same text. */
+    for (i = 0; i < 5; i++) {
 	assert_string_equal(box2->msgs[i].uid, box->msgs[i].uid);
 	assert_int_equal(box2->msgs[i].size, box->msgs[i].size);
     }
-    /* The last one got its newline and the separator: the same text. */
     check_sizes(box2);
     pop3d_box_close(&box2);
 
