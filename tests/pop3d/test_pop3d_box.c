@@ -17,7 +17,9 @@
 /*	update (mail appended to the mbox after open survives), update
 /*	refusing a changed mbox, a Maildir file that another session
 /*	moved to cur/ (still sent and deleted), a vanished one, a missing and
-/*	an empty mbox, and the dot-lock callback.
+/*	an empty mbox, the dot-lock callback, and lines, a "From " line
+/*	and messages longer than every buffer (compared with a
+/*	line-at-a-time reference conversion).
 /* DIAGNOSTICS
 /*	cmocka's output.
 /*--*/
@@ -672,6 +674,104 @@ static void test_mbox_empty(void **unused)
     assert_true(vstring_len(why) > 0);
 }
 
+/* reference - the POP3 form of a stored message, one whole line at a time */
+
+static void reference(struct vstring *out, const char *in, int unquote)
+{
+    const char *nl;
+    const char *p;
+    size_t  len;
+
+    vstring_reset(out);
+    for (; *in; in = nl ? nl + 1 : in + len) {
+	nl = strchr(in, '\n');
+	len = nl ? (size_t) (nl - in) : strlen(in);
+	if (*in == '.')
+	    vstring_appendc(out, '.');
+	for (p = in; unquote && p < in + len && *p == '>'; p++)
+	     /* void */ ;
+	if (unquote && p > in && in + len - p >= 5 && strncmp(p, "From ", 5) == 0)
+	    vstring_append(out, in + 1, len - 1);
+	else
+	    vstring_append(out, in, len);
+	if (len > 0 && in[len - 1] == '\r')
+	    vstring_appendc(out, '\n');
+	else
+	    vstring_append(out, "\r\n", 2);
+	if (nl == 0)
+	    break;
+    }
+    vstring_append(out, ".\r\n", 3);
+}
+
+/* test_long - lines and messages longer than every buffer */
+
+static void test_long(void **unused)
+{
+    struct vstring *msg = vstring_alloc(100000);
+    struct vstring *file = vstring_alloc(100000);
+    struct vstring *want = vstring_alloc(100000);
+    struct vstring *sent = vstring_alloc(100000);
+    struct pop3d_box *box;
+    int     i;
+
+    vstring_strcpy(msg, "Subject: long\n\n");
+    for (i = 0; i < 10000; i++)
+	vstring_appendc(msg, 'a');
+    vstring_appends(msg, "\n>>From ");
+    for (i = 0; i < 5000; i++)
+	vstring_appendc(msg, 'b');
+    vstring_appends(msg, "\n");
+    for (i = 0; i < 3000; i++)
+	vstring_appends(msg, i % 3 ? ".x\n" : ">From x\r\n");
+    vstring_appends(msg, "no newline");
+
+    /* Maildir: no unquoting. */
+    assert_int_equal(mkdir(path("long"), 0700), 0);
+    assert_int_equal(mkdir(path("long/new"), 0700), 0);
+    assert_int_equal(mkdir(path("long/cur"), 0700), 0);
+    write_file("long/new/1.V1I1M1.host", vstring_str(msg), 0);
+    box = pop3d_box_open(path("long"), POP3D_BOX_MAILDIR, 0, 0, why);
+    assert_non_null(box);
+    assert_int_equal(box->count, 1);
+    assert_int_equal(send_to_string(box, 0, -1, sent), 0);
+    reference(want, vstring_str(msg), 0);
+    assert_int_equal(vstring_len(sent), vstring_len(want));
+    assert_memory_equal(vstring_str(sent), vstring_str(want), vstring_len(want));
+    check_sizes(box);
+    pop3d_box_close(&box);
+
+    /* mbox, with a "From " line longer than a line buffer. */
+    vstring_strcpy(file, "From ");
+    for (i = 0; i < 6000; i++)
+	vstring_appendc(file, 's');
+    vstring_appends(file, " Sun Nov 29 06:00:00 2026\n");
+    vstring_append(file, vstring_str(msg), vstring_len(msg));
+    vstring_appends(file, "\n\n" FROM1 B3 "\n");
+    write_file("mbox-long", vstring_str(file), 0);
+    box = pop3d_box_open(path("mbox-long"), POP3D_BOX_MBOX, 0, 0, why);
+    assert_non_null(box);
+    assert_int_equal(box->count, 2);
+    assert_int_equal(send_to_string(box, 0, -1, sent), 0);
+    reference(want, vstring_str(msg), 1);
+    assert_int_equal(vstring_len(sent), vstring_len(want));
+    assert_memory_equal(vstring_str(sent), vstring_str(want), vstring_len(want));
+    assert_int_equal(send_to_string(box, 1, -1, sent), 0);
+    assert_string_equal(vstring_str(sent), B3_OUT);
+    check_sizes(box);
+    box->msgs[0].deleted = 1;
+    assert_int_equal(pop3d_box_update(box, why), 0);
+    pop3d_box_close(&box);
+    vstring_free(&file);
+    file = read_file("mbox-long");
+    assert_string_equal(vstring_str(file), FROM1 B3 "\n");
+
+    vstring_free(&msg);
+    vstring_free(&file);
+    vstring_free(&want);
+    vstring_free(&sent);
+}
+
 static int setup(void **unused)
 {
     if (mkdtemp(tmpdir) == 0)
@@ -705,6 +805,7 @@ int     main(void)
 	cmocka_unit_test(test_mbox_update),
 	cmocka_unit_test(test_mbox_changed),
 	cmocka_unit_test(test_mbox_empty),
+	cmocka_unit_test(test_long),
     };
 
     return (cmocka_run_group_tests(tests, setup, teardown));
