@@ -43,9 +43,12 @@
 /*	box->count and box->msgs[0 .. count-1] describe the messages. For
 /*	each: uid, the unique id that UIDL reports (1 to 70 characters
 /*	0x21-0x7E, the same in every session for the same message: a
-/*	Maildir file's base name up to ":" when it qualifies, else a hash
-/*	of it; for mbox, a hash of the message with an occurrence number
-/*	for identical messages); size, the exact octets of the message in
+/*	Maildir file's base name up to ":" (without a ",S=" or ",W="
+/*	size hint) when it qualifies, else a hash of it; for mbox, a
+/*	hash of the "From " line and the message with an occurrence
+/*	number "-N" for the Nth identical message, so the later copy of
+/*	two identical messages takes the first one's uid once that one is
+/*	deleted); size, the exact octets of the message in
 /*	CRLF form (each bare LF counted as CR LF), without dot-stuffing and
 /*	without the terminating ".": what a client receives after removing
 /*	the stuffing; deleted, set and cleared by the caller (DELE, RSET).
@@ -61,7 +64,9 @@
 /*	newline is ended first). It does not flush. It returns 0, or -1
 /*	with a reason in why when the message cannot be read (a Maildir
 /*	file that disappeared, an mbox changed under us): pop3d then
-/*	ends the session without an update.
+/*	ends the session without an update. A Maildir message that
+/*	another session moved to cur/ meanwhile is found there by its
+/*	base name (and so is deleted by pop3d_box_update()).
 /*
 /*	pop3d_box_seen() records that message index was retrieved: a
 /*	Maildir message moves from new/ to cur/NAME:2,S (or gets the S
