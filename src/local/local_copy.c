@@ -28,7 +28,7 @@
 
 #include "local.h"
 
-/* local_copy_lines - write whole lines of buf, quoting ">*From "; keep the rest */
+/* local_copy_lines - write whole lines of buf, quoting ">*From "; keep rest */
 
 static int local_copy_lines(struct vstream *out, struct vstring *buf, int final)
 {

@@ -161,7 +161,8 @@ void    pop3d_box_filter_feed(struct pop3d_box_filter *f, const char *p,
 	switch (f->state) {
 	case FILTER_BOL:
 	    if (c == '.') {
-		if (f->out && f->error == 0 && vstream_write(f->out, ".", 1) < 0)
+		if (f->out && f->error == 0
+		    && vstream_write(f->out, ".", 1) < 0)
 		    f->error = 1;
 		f->state = FILTER_MID;
 		continue;

@@ -167,7 +167,8 @@ extern char *pop3d_box_hex(unsigned long long, int);
 
 extern int pop3d_maildir_open(struct pop3d_box *, struct vstring *);
 extern int pop3d_maildir_read(struct pop3d_box *, int,
-			              struct pop3d_box_filter *, struct vstring *);
+			              struct pop3d_box_filter *,
+			              struct vstring *);
 extern void pop3d_maildir_seen(struct pop3d_box *, int);
 extern int pop3d_maildir_update(struct pop3d_box *, struct vstring *);
 extern int pop3d_mbox_open(struct pop3d_box *, struct vstring *);

@@ -30,8 +30,9 @@
 /*	the size (pop3d_box_filter with mboxrd unquoting) and the uid:
 /*	the hash of the "From " line and the content (as if it ended
 /*	with a newline, so that the uid stays when local appends to a
-/*	file that did not), with "-N" for the Nth identical message. A missing file is an empty mailbox;
-/*	box->snap_size is the size read.
+/*	file that did not), with "-N" for the Nth identical message.
+/*	A missing file is an empty mailbox; box->snap_size is the size
+/*	read.
 /*
 /*	pop3d_mbox_read() checks that the message's "From " line is
 /*	still where it was and feeds the content to filter, in bounded
@@ -276,7 +277,8 @@ static int mbox_parse(struct pop3d_box *box, int fd, struct vstring *why)
 		mbox_end(cur, &filter, held ? held_off : pos, last);
 	    if (box->count >= space) {
 		space = space ? 2 * space : 64;
-		box->msgs = myreallocarray(box->msgs, space, sizeof(*box->msgs));
+		box->msgs = myreallocarray(box->msgs, space,
+					   sizeof(*box->msgs));
 	    }
 	    cur = box->msgs + box->count++;
 	    memset(cur, 0, sizeof(*cur));

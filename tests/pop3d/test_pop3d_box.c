@@ -8,18 +8,19 @@
 /* DESCRIPTION
 /*	The conversion filter, table-driven and fed in pieces of 1, 2, 3
 /*	and all bytes (CR LF, dot-stuffing, TOP, mboxrd unquoting, no
-/*	final newline). Maildir and mbox fixtures written as local(8)
-/*	writes them (mboxrd quoting, a message without a final newline,
-/*	lines that begin with ".", CR LF already present): count, order,
-/*	uids (stable across opens and after seen() moved a file), every
-/*	size equal to the octets RETR sends after unstuffing, RETR and
-/*	TOP 0 and TOP 2 byte-exact, seen() renames, deletion through
-/*	update (mail appended to the mbox after open survives), update
-/*	refusing a changed mbox, a Maildir file that another session
-/*	moved to cur/ (still sent and deleted), a vanished one, a missing and
-/*	an empty mbox, the dot-lock callback, and lines, a "From " line
-/*	and messages longer than every buffer (compared with a
-/*	line-at-a-time reference conversion).
+/*	final newline), and against a line-at-a-time reference on 3000
+/*	random inputs fed in random pieces. Maildir and mbox fixtures
+/*	written as local(8) writes them (mboxrd quoting, a message
+/*	without a final newline, lines that begin with ".", CR LF
+/*	already present): count, order, uids (stable across opens and
+/*	after seen() moved a file), every size equal to the octets RETR
+/*	sends after unstuffing, RETR and TOP 0 and TOP 2 byte-exact,
+/*	seen() renames, deletion through update (mail appended to the
+/*	mbox after open survives), update refusing a changed mbox, a
+/*	Maildir file that another session moved to cur/ (still sent and
+/*	deleted), a vanished one, a missing and an empty mbox, the
+/*	dot-lock callback, and lines, a "From " line and messages longer
+/*	than every buffer (compared with the reference conversion).
 /* DIAGNOSTICS
 /*	cmocka's output.
 /*--*/
@@ -431,8 +432,8 @@ static void test_maildir(void **unused)
 #define FROM2	"From MAILER-DAEMON Sun Nov 29 06:00:01 2026\n"
 #define B1	"Return-Path: <s@x>\nDelivered-To: u@h\nSubject: a\n\n" \
 		">From here\n>>From quoted\n.dot\nend\n"
-#define B1_OUT	"Return-Path: <s@x>\r\nDelivered-To: u@h\r\nSubject: a\r\n\r\n" \
-		"From here\r\n>From quoted\r\n..dot\r\nend\r\n.\r\n"
+#define B1_OUT	"Return-Path: <s@x>\r\nDelivered-To: u@h\r\nSubject: a\r\n" \
+		"\r\nFrom here\r\n>From quoted\r\n..dot\r\nend\r\n.\r\n"
 #define B2	"Return-Path: <>\nDelivered-To: u@h\nSubject: b\r\n\r\n" \
 		"CRLF body\r\nno newline\n"
 #define B2_OUT	"Return-Path: <>\r\nDelivered-To: u@h\r\nSubject: b\r\n\r\n" \
@@ -690,7 +691,8 @@ static void reference(struct vstring *out, const char *in, int unquote)
 	    vstring_appendc(out, '.');
 	for (p = in; unquote && p < in + len && *p == '>'; p++)
 	     /* void */ ;
-	if (unquote && p > in && in + len - p >= 5 && strncmp(p, "From ", 5) == 0)
+	if (unquote && p > in && in + len - p >= 5
+	    && strncmp(p, "From ", 5) == 0)
 	    vstring_append(out, in + 1, len - 1);
 	else
 	    vstring_append(out, in, len);
@@ -702,6 +704,65 @@ static void reference(struct vstring *out, const char *in, int unquote)
 	    break;
     }
     vstring_append(out, ".\r\n", 3);
+}
+
+/* test_filter_random - the filter against the reference, random input */
+
+static void test_filter_random(void **unused)
+{
+    static const char alphabet[] = "\n\n\r..>>>From x";
+    struct pop3d_box_filter filter;
+    struct vstring *in = vstring_alloc(300);
+    struct vstring *want = vstring_alloc(300);
+    struct vstring *got = vstring_alloc(300);
+    char    name[] = "/tmp/test_pop3d_random.XXXXXX";
+    struct vstream *out;
+    char    chunk[4096];
+    ssize_t n;
+    size_t  off;
+    size_t  piece;
+    int     round;
+    int     len;
+    int     fd;
+    int     i;
+
+    srandom(1);
+    fd = mkstemp(name);
+    assert_true(fd >= 0);
+    (void) unlink(name);
+    for (round = 0; round < 3000; round++) {
+	vstring_reset(in);
+	for (len = random() % 60, i = 0; i < len; i++)
+	    vstring_appendc(in, alphabet[random() % (sizeof(alphabet) - 1)]);
+	assert_int_equal(ftruncate(fd, 0), 0);
+	assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+	out = vstream_fdopen(fd, 0);
+	pop3d_box_filter_init(&filter, out, round % 2, -1);
+	for (off = 0; off < vstring_len(in); off += piece) {
+	    piece = 1 + random() % 7;
+	    if (piece > vstring_len(in) - off)
+		piece = vstring_len(in) - off;
+	    pop3d_box_filter_feed(&filter, vstring_str(in) + off, piece);
+	}
+	pop3d_box_filter_end(&filter);
+	assert_int_equal(vstream_write(out, ".\r\n", 3), 0);
+	assert_int_equal(vstream_close(&out), 0);
+	vstring_reset(got);
+	assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
+	    vstring_append(got, chunk, n);
+	reference(want, vstring_str(in), round % 2);
+	if (strcmp(vstring_str(got), vstring_str(want)) != 0)
+	    fail_msg("round %d: input \"%s\": got \"%s\" want \"%s\"", round,
+		     vstring_str(in), vstring_str(got), vstring_str(want));
+	if ((size_t) filter.count + 2 != vstring_len(got)
+	    - stuffed_dots(vstring_str(got), vstring_len(got)))	/* and "." */
+	    fail_msg("round %d: count %ld", round, (long) filter.count);
+    }
+    (void) close(fd);
+    vstring_free(&in);
+    vstring_free(&want);
+    vstring_free(&got);
 }
 
 /* test_long - lines and messages longer than every buffer */
@@ -737,7 +798,8 @@ static void test_long(void **unused)
     assert_int_equal(send_to_string(box, 0, -1, sent), 0);
     reference(want, vstring_str(msg), 0);
     assert_int_equal(vstring_len(sent), vstring_len(want));
-    assert_memory_equal(vstring_str(sent), vstring_str(want), vstring_len(want));
+    assert_memory_equal(vstring_str(sent), vstring_str(want),
+			vstring_len(want));
     check_sizes(box);
     pop3d_box_close(&box);
 
@@ -755,7 +817,8 @@ static void test_long(void **unused)
     assert_int_equal(send_to_string(box, 0, -1, sent), 0);
     reference(want, vstring_str(msg), 1);
     assert_int_equal(vstring_len(sent), vstring_len(want));
-    assert_memory_equal(vstring_str(sent), vstring_str(want), vstring_len(want));
+    assert_memory_equal(vstring_str(sent), vstring_str(want),
+			vstring_len(want));
     assert_int_equal(send_to_string(box, 1, -1, sent), 0);
     assert_string_equal(vstring_str(sent), B3_OUT);
     check_sizes(box);
@@ -806,6 +869,7 @@ int     main(void)
 	cmocka_unit_test(test_mbox_changed),
 	cmocka_unit_test(test_mbox_empty),
 	cmocka_unit_test(test_long),
+	cmocka_unit_test(test_filter_random),
     };
 
     return (cmocka_run_group_tests(tests, setup, teardown));
