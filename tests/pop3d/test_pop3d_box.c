@@ -765,13 +765,35 @@ static void test_filter_random(void **unused)
     vstring_free(&got);
 }
 
+/* check_reference - open, then message 0 is the reference conversion */
+
+static struct pop3d_box *check_reference(const char *name, int format,
+					         int count, const char *msg)
+{
+    struct vstring *want = vstring_alloc(100000);
+    struct vstring *sent = vstring_alloc(100000);
+    struct pop3d_box *box;
+
+    box = pop3d_box_open(path(name), format, 0, 0, why);
+    assert_non_null(box);
+    assert_int_equal(box->count, count);
+    assert_int_equal(send_to_string(box, 0, -1, sent), 0);
+    reference(want, msg, format == POP3D_BOX_MBOX);
+    assert_int_equal(vstring_len(sent), vstring_len(want));
+    assert_memory_equal(vstring_str(sent), vstring_str(want),
+			vstring_len(want));
+    check_sizes(box);
+    vstring_free(&want);
+    vstring_free(&sent);
+    return (box);
+}
+
 /* test_long - lines and messages longer than every buffer */
 
 static void test_long(void **unused)
 {
     struct vstring *msg = vstring_alloc(100000);
     struct vstring *file = vstring_alloc(100000);
-    struct vstring *want = vstring_alloc(100000);
     struct vstring *sent = vstring_alloc(100000);
     struct pop3d_box *box;
     int     i;
@@ -792,15 +814,7 @@ static void test_long(void **unused)
     assert_int_equal(mkdir(path("long/new"), 0700), 0);
     assert_int_equal(mkdir(path("long/cur"), 0700), 0);
     write_file("long/new/1.V1I1M1.host", vstring_str(msg), 0);
-    box = pop3d_box_open(path("long"), POP3D_BOX_MAILDIR, 0, 0, why);
-    assert_non_null(box);
-    assert_int_equal(box->count, 1);
-    assert_int_equal(send_to_string(box, 0, -1, sent), 0);
-    reference(want, vstring_str(msg), 0);
-    assert_int_equal(vstring_len(sent), vstring_len(want));
-    assert_memory_equal(vstring_str(sent), vstring_str(want),
-			vstring_len(want));
-    check_sizes(box);
+    box = check_reference("long", POP3D_BOX_MAILDIR, 1, vstring_str(msg));
     pop3d_box_close(&box);
 
     /* mbox, with a "From " line longer than a line buffer. */
@@ -811,17 +825,9 @@ static void test_long(void **unused)
     vstring_append(file, vstring_str(msg), vstring_len(msg));
     vstring_appends(file, "\n\n" FROM1 B3 "\n");
     write_file("mbox-long", vstring_str(file), 0);
-    box = pop3d_box_open(path("mbox-long"), POP3D_BOX_MBOX, 0, 0, why);
-    assert_non_null(box);
-    assert_int_equal(box->count, 2);
-    assert_int_equal(send_to_string(box, 0, -1, sent), 0);
-    reference(want, vstring_str(msg), 1);
-    assert_int_equal(vstring_len(sent), vstring_len(want));
-    assert_memory_equal(vstring_str(sent), vstring_str(want),
-			vstring_len(want));
+    box = check_reference("mbox-long", POP3D_BOX_MBOX, 2, vstring_str(msg));
     assert_int_equal(send_to_string(box, 1, -1, sent), 0);
     assert_string_equal(vstring_str(sent), B3_OUT);
-    check_sizes(box);
     box->msgs[0].deleted = 1;
     assert_int_equal(pop3d_box_update(box, why), 0);
     pop3d_box_close(&box);
@@ -831,7 +837,6 @@ static void test_long(void **unused)
 
     vstring_free(&msg);
     vstring_free(&file);
-    vstring_free(&want);
     vstring_free(&sent);
 }
 
