@@ -19,7 +19,8 @@
 /*	mbox after open survives), update refusing a changed mbox, a
 /*	Maildir file that another session moved to cur/ (still sent and
 /*	deleted), a vanished one, a missing and an empty mbox, the
-/*	dot-lock callback, and lines, a "From " line and messages longer
+/*	dot-lock callback, open waiting for another process's fcntl()
+/*	lock, and lines, a "From " line and messages longer
 /*	than every buffer (compared with the reference conversion).
 /* DIAGNOSTICS
 /*	cmocka's output.
@@ -639,6 +640,47 @@ static void test_mbox_changed(void **unused)
     vstring_free(&sent);
 }
 
+/* test_mbox_fcntl - open waits for local's fcntl lock */
+
+static void test_mbox_fcntl(void **unused)
+{
+    struct pop3d_box *box;
+    struct flock fl;
+    struct timeval t0;
+    struct timeval t1;
+    char    ready;
+    int     pipefd[2];
+    pid_t   pid;
+    int     fd;
+
+    write_file("mbox-fcntl", MBOX4, 0);
+    assert_int_equal(pipe(pipefd), 0);
+    if ((pid = fork()) == 0) {
+	fd = open(path("mbox-fcntl"), O_RDWR);
+	memset(&fl, 0, sizeof(fl));
+	fl.l_type = F_WRLCK;
+	fl.l_whence = SEEK_SET;
+	if (fd < 0 || fcntl(fd, F_SETLKW, &fl) < 0
+	    || write(pipefd[1], "x", 1) != 1)
+	    _exit(1);
+	(void) usleep(700000);
+	_exit(0);
+    }
+    assert_true(pid > 0);
+    (void) close(pipefd[1]);
+    assert_int_equal(read(pipefd[0], &ready, 1), 1);
+    (void) close(pipefd[0]);
+    gettimeofday(&t0, (struct timezone *) 0);
+    box = pop3d_box_open(path("mbox-fcntl"), POP3D_BOX_MBOX, 0, 0, why);
+    gettimeofday(&t1, (struct timezone *) 0);
+    assert_non_null(box);
+    assert_int_equal(box->count, 4);
+    assert_true((t1.tv_sec - t0.tv_sec) * 1000000 + t1.tv_usec - t0.tv_usec
+		> 300000);
+    (void) waitpid(pid, (int *) 0, 0);
+    pop3d_box_close(&box);
+}
+
 static void test_mbox_empty(void **unused)
 {
     struct lock_calls calls = {0, 0, 0};
@@ -872,6 +914,7 @@ int     main(void)
 	cmocka_unit_test(test_mbox_read),
 	cmocka_unit_test(test_mbox_update),
 	cmocka_unit_test(test_mbox_changed),
+	cmocka_unit_test(test_mbox_fcntl),
 	cmocka_unit_test(test_mbox_empty),
 	cmocka_unit_test(test_long),
 	cmocka_unit_test(test_filter_random),
