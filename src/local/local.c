@@ -156,9 +156,11 @@
 /*	mbox: the mailbox is locked with a dot-lock (FILE.lock, created
 /*	exclusively; one older than 5 minutes is stale and removed) and an
 /*	fcntl() write lock, each waited for at most 60 seconds. The
-/*	message is appended after a "From SENDER DATE" line, with ">"
-/*	before each content line that begins with "From ", and followed by
-/*	an empty line; then the file is synced. On any error the mailbox
+/*	message is appended after a "From SENDER DATE" line, quoted the
+/*	mboxrd way (one more ">" before each content line that begins
+/*	with "From ", ">From ", ">>From ", ..., so that a reader such as
+/*	pop3d removes exactly one), and followed by an empty line; then
+/*	the file is synced. On any error the mailbox
 /*	is truncated back to its original size.
 /*
 /*	The delivered message is "Return-Path: <SENDER>" and

@@ -10,9 +10,11 @@
 /* DESCRIPTION
 /*	local_copy() writes "Return-Path: <sender>" and "Delivered-To:
 /*	recipient", then the message content from the queue file exactly
-/*	as stored. With mbox non-zero, a content line that begins with
-/*	"From " is given a ">" in front, and the message is made to end with
-/*	a newline. The output is flushed. Returns 0, or -1 with a reason.
+/*	as stored. With mbox non-zero, the content is quoted the mboxrd
+/*	way: a line that begins with "From ", ">From ", ">>From ", ... is
+/*	given one more ">" in front (so that a reader can remove exactly
+/*	one and get the original back), and the message is made to end
+/*	with a newline. The output is flushed. Returns 0, or -1 with a reason.
 /* DIAGNOSTICS
 /*	Return value and why.
 /*--*/
@@ -26,13 +28,14 @@
 
 #include "local.h"
 
-/* local_copy_lines - write whole lines of buf, quoting "From "; keep the rest */
+/* local_copy_lines - write whole lines of buf, quoting ">*From "; keep rest */
 
 static int local_copy_lines(struct vstream *out, struct vstring *buf, int final)
 {
     char   *start = vstring_str(buf);
     char   *end = vstring_end(buf);
     char   *nl;
+    char   *p;
     size_t  rest;
 
     while (start < end) {
@@ -41,7 +44,9 @@ static int local_copy_lines(struct vstream *out, struct vstring *buf, int final)
 		break;
 	    nl = end - 1;
 	}
-	if (nl - start >= 4 && memcmp(start, "From ", 5) == 0
+	for (p = start; p <= nl && *p == '>'; p++)
+	     /* void */ ;
+	if (nl + 1 - p >= 5 && memcmp(p, "From ", 5) == 0
 	    && vstream_write(out, ">", 1) < 0)
 	    return (-1);
 	if (vstream_write(out, start, nl + 1 - start) < 0)

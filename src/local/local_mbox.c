@@ -14,7 +14,7 @@
 /*	(path.lock, exclusive create, stale after LOCAL_LOCK_STALE
 /*	seconds), fcntl() write lock (waited for at most
 /*	LOCAL_LOCK_TIMEOUT seconds), "From " line, the message with
-/*	">From " quoting, an empty line, fsync. On error the file is
+/*	mboxrd ">From " quoting, an empty line, fsync. On error the file is
 /*	truncated to its original size and the delivery deferred (4.2.0).
 /*
 /*	A missing mailbox is created with mode 0600 for the user; in the

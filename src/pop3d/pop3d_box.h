@@ -43,9 +43,12 @@
 /*	box->count and box->msgs[0 .. count-1] describe the messages. For
 /*	each: uid, the unique id that UIDL reports (1 to 70 characters
 /*	0x21-0x7E, the same in every session for the same message: a
-/*	Maildir file's base name up to ":" when it qualifies, else a hash
-/*	of it; for mbox, a hash of the message with an occurrence number
-/*	for identical messages); size, the exact octets of the message in
+/*	Maildir file's base name up to ":" (without a ",S=" or ",W="
+/*	size hint) when it qualifies, else a hash of it; for mbox, a
+/*	hash of the "From " line and the message with an occurrence
+/*	number "-N" for the Nth identical message, so the later copy of
+/*	two identical messages takes the first one's uid once that one is
+/*	deleted); size, the exact octets of the message in
 /*	CRLF form (each bare LF counted as CR LF), without dot-stuffing and
 /*	without the terminating ".": what a client receives after removing
 /*	the stuffing; deleted, set and cleared by the caller (DELE, RSET).
@@ -61,7 +64,9 @@
 /*	newline is ended first). It does not flush. It returns 0, or -1
 /*	with a reason in why when the message cannot be read (a Maildir
 /*	file that disappeared, an mbox changed under us): pop3d then
-/*	ends the session without an update.
+/*	ends the session without an update. A Maildir message that
+/*	another session moved to cur/ meanwhile is found there by its
+/*	base name (and so is deleted by pop3d_box_update()).
 /*
 /*	pop3d_box_seen() records that message index was retrieved: a
 /*	Maildir message moves from new/ to cur/NAME:2,S (or gets the S
@@ -77,6 +82,14 @@
 /*	removed").
 /*
 /*	pop3d_box_close() frees everything (no update).
+/*
+/*	The rest of this header is private to pop3d_box.c,
+/*	pop3d_maildir.c and pop3d_mbox.c: pop3d_box_filter_init(),
+/*	_feed() and _end() are the one conversion from stored form to
+/*	the POP3 form (LF to CR LF, dot-stuffing, TOP, mboxrd unquoting
+/*	with unquote non-zero), used both to count sizes (out null) and
+/*	to send; pop3d_box_hash() is 64-bit FNV-1a (start with
+/*	POP3D_BOX_HASH_INIT) and pop3d_box_hex() formats it.
 /* DIAGNOSTICS
 /*	Results and reasons in why.
 /*--*/
@@ -96,6 +109,10 @@ struct pop3d_msg {
     off_t   offset;			/* mbox: content start */
     off_t   length;			/* mbox: raw content length */
     time_t  mtime;			/* Maildir: sort key */
+    /* Private to pop3d_box*.c. */
+    off_t   from_offset;		/* mbox: "From " line start */
+    unsigned long long from_hash;	/* mbox: hash of the "From " line */
+    unsigned long long hash;		/* mbox: hash of the message */
 };
 
 typedef int (*pop3d_lock_fn) (void *, int);
@@ -117,5 +134,46 @@ extern int pop3d_box_send(struct pop3d_box *, int, long, struct vstream *,
 extern void pop3d_box_seen(struct pop3d_box *, int);
 extern int pop3d_box_update(struct pop3d_box *, struct vstring *);
 extern void pop3d_box_close(struct pop3d_box **);
+
+ /*
+  * Private to pop3d_box.c, pop3d_maildir.c and pop3d_mbox.c.
+  */
+struct pop3d_box_filter {
+    struct vstream *out;		/* null: count only */
+    int     unquote;			/* mboxrd: ">From " loses one ">" */
+    long    lines;			/* TOP body lines, < 0: all */
+    off_t   count;			/* octets out, without stuffing */
+    int     error;			/* write error */
+    int     done;			/* TOP limit reached */
+    int     in_body;			/* past the empty line */
+    long    body_lines;			/* body lines sent */
+    int     state;			/* start-of-line state */
+    int     gt;				/* ">" seen at line start */
+    int     match;			/* "From " matched so far */
+    size_t  linelen;			/* bytes in this line so far */
+    int     last;			/* last byte of this line */
+};
+
+#define POP3D_BOX_HASH_INIT	0xcbf29ce484222325ULL
+
+extern void pop3d_box_filter_init(struct pop3d_box_filter *,
+				          struct vstream *, int, long);
+extern void pop3d_box_filter_feed(struct pop3d_box_filter *, const char *,
+				          size_t);
+extern void pop3d_box_filter_end(struct pop3d_box_filter *);
+extern unsigned long long pop3d_box_hash(unsigned long long, const void *,
+					         size_t);
+extern char *pop3d_box_hex(unsigned long long, int);
+
+extern int pop3d_maildir_open(struct pop3d_box *, struct vstring *);
+extern int pop3d_maildir_read(struct pop3d_box *, int,
+			              struct pop3d_box_filter *,
+			              struct vstring *);
+extern void pop3d_maildir_seen(struct pop3d_box *, int);
+extern int pop3d_maildir_update(struct pop3d_box *, struct vstring *);
+extern int pop3d_mbox_open(struct pop3d_box *, struct vstring *);
+extern int pop3d_mbox_read(struct pop3d_box *, int,
+			           struct pop3d_box_filter *, struct vstring *);
+extern int pop3d_mbox_update(struct pop3d_box *, struct vstring *);
 
 #endif

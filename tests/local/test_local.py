@@ -2,7 +2,7 @@
 
 mbox in mail_spool_directory (home_mailbox empty): the mailbox is created
 for the user (0600), each message gets a "From " line, Return-Path and
-Delivered-To, ">From " quoting and a trailing empty line; a delivery
+Delivered-To, mboxrd ">From " quoting and a trailing empty line; a delivery
 waits while another process holds the fcntl lock (1 s) and then
 succeeds; a stale dot-lock is removed. mbox in the home directory
 (home_mailbox = Mailbox). Recipient handling: the local part is
@@ -70,7 +70,8 @@ def test_mbox_in_spool(m):
     first, rest = data.split(b'\n', 1)
     assert re.match(rb'^From bob@example\.org [A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d '
                     rb'\d\d:\d\d:\d\d \d{4}$', first), first
-    body = c1.replace(b'\nFrom here on', b'\n>From here on')
+    body = c1.replace(b'\nFrom here on', b'\n>From here on').replace(
+        b'\n>From quoted', b'\n>>From quoted')
     assert rest == (b'Return-Path: <bob@example.org>\n'
                     b'Delivered-To: dromtest2@mx.example.test\n' + body + b'\n\n')
     assert not os.path.exists(box + '.lock')

@@ -8,7 +8,7 @@
 /* DESCRIPTION
 /*	The delivered message is byte-exact (Return-Path, Delivered-To,
 /*	content) also when the content is split into tiny C records;
-/*	mbox quoting of "From " lines across record boundaries; Maildir
+/*	mboxrd quoting of ">*From " lines across record boundaries; Maildir
 /*	delivery (folders made with mode 0700, file name with the escaped
 /*	host name and ",S=size", mode 0600, nothing left in tmp/); a
 /*	Maildir that is a plain file defers with 4.2.0; mbox append with a
@@ -146,7 +146,7 @@ static void test_copy_mbox_quoting(void **unused)
 	out = copy_to_string(&fx, 1);
 	assert_string_equal(vstring_str(out),
 			    "Return-Path: <s@x>\nDelivered-To: u@h\n"
-			    ">From a\n\n>From b\nxFrom c\n>From d\n>From e\n");
+			    ">From a\n\n>From b\nxFrom c\n>>From d\n>From e\n");
 	vstring_free(&out);
 	teardown_msg(&fx);
     }
