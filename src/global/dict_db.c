@@ -152,7 +152,9 @@ static int dict_db_begin_read(struct dict_db *dd)
 	|| st.st_mtim.tv_nsec != dd->seen.st_mtim.tv_nsec) {
 	if (msg_verbose)
 	    msg_info("%s: modified in place; reopening", dd->dict.spec);
-	(void) dd->db->close(dd->db, 0);	/* also drops the lock */
+	/* Unlock first: closing need not drop it (another descriptor). */
+	(void) dict_lock_fd(dd->fd, LOCK_UN, 0);
+	(void) dd->db->close(dd->db, 0);
 	dd->db = 0;
 	if (dict_db_handle(dd, why) < 0)
 	    goto fail;

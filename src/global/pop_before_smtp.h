@@ -19,6 +19,9 @@
 /*
 /*	int	pbs_addr_key(addr, key)
 /*	struct vstring *key;
+/*
+/*	int	pbs_check_table(dict, addr, now, why)
+/*	struct dict *dict;
 /* DESCRIPTION
 /*	The table is $pop_before_smtp_database (a Berkeley DB hash under
 /*	$data_directory by default). Each key is a client address in the
@@ -48,16 +51,28 @@
 /*	key: IPv4 dotted quad; IPv6 in inet_ntop(3) form, lower case; an
 /*	IPv4-mapped IPv6 address (::ffff:a.b.c.d) as the IPv4 address.
 /*	Returns 0, or -1 when addr is not a numeric address.
+/*
+/*	pbs_check_table() is pbs_check() on a table the caller opened
+/*	(with DICT_FLAG_DEFAULT): pbs_check() calls it with its proxy
+/*	table, tests with the file opened directly. A value that is not
+/*	all digits (a key some other tool wrote) is never trusted (0); so
+/*	is an address that is not numeric.
+/*
+/*	Writers serialize on name.lock, the lock drommap -i and -d take,
+/*	waiting for it at most 10 seconds (then -1, "still locked").
 /* DIAGNOSTICS
 /*	Results and reasons; nothing here is fatal.
 /*--*/
 #include <time.h>
 
 struct vstring;
+struct dict;
 
 extern int pbs_record(const char *, time_t, struct vstring *);
 extern int pbs_check(const char *, time_t, struct vstring *);
 extern int pbs_purge(time_t, struct vstring *);
 extern int pbs_addr_key(const char *, struct vstring *);
+extern int pbs_check_table(struct dict *, const char *, time_t,
+			           struct vstring *);
 
 #endif

@@ -85,6 +85,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <argv.h>
 #include <htable.h>
@@ -102,6 +103,7 @@
 #include <mail_params.h>
 #include <match_list.h>
 #include <own_addr.h>
+#include <pop_before_smtp.h>
 
 #include "smtpd.h"
 
@@ -132,6 +134,7 @@
 #define OP_REJECT_UNKNOWN_RCPT_DOM 22
 #define OP_REJECT_UNKNOWN_CLIENT 23
 #define OP_CLASS		24
+#define OP_PERMIT_POP_BEFORE_SMTP 25
 
 struct smtpd_op {
     const char *name;
@@ -145,6 +148,7 @@ static const struct smtpd_op smtpd_ops[] = {
     {"defer", OP_DEFER, 0},
     {"warn_if_reject", OP_WARN_IF_REJECT, 0},
     {"permit_mynetworks", OP_PERMIT_MYNETWORKS, 0},
+    {"permit_pop_before_smtp", OP_PERMIT_POP_BEFORE_SMTP, 0},
     {"reject_unauth_destination", OP_REJECT_UNAUTH_DEST, 0},
     {"defer_unauth_destination", OP_DEFER_UNAUTH_DEST, 0},
     {"permit_auth_destination", OP_PERMIT_AUTH_DEST, 0},
@@ -200,6 +204,7 @@ struct smtpd_rlist {
 static struct htable *smtpd_tables;	/* "type:name" -> struct maps */
 static struct htable *smtpd_classes;	/* class name -> struct smtpd_rlist */
 static struct htable *smtpd_dynamic;	/* access results as lists */
+static int smtpd_uses_pbs;		/* permit_pop_before_smtp is used */
 static struct smtpd_rlist *smtpd_client_list;
 static struct smtpd_rlist *smtpd_helo_list;
 static struct smtpd_rlist *smtpd_sender_list;
@@ -286,6 +291,8 @@ static struct smtpd_rlist *smtpd_check_compile(const char *title,
 	list->count++;
 	if (op->name != 0) {
 	    step->op = op->op;
+	    if (op->op == OP_PERMIT_POP_BEFORE_SMTP)
+		smtpd_uses_pbs = 1;
 	    if (!op->table)
 		continue;
 	    if (i + 1 >= argv->argc || strchr(argv->argv[i + 1], ':') == 0) {
@@ -428,6 +435,14 @@ void    smtpd_check_init(void)
 					     var_smtpd_data_restr);
     smtpd_eod_list = smtpd_check_list_param(VAR_SMTPD_EOD_RESTR,
 					    var_smtpd_eod_restr);
+
+    /*
+     * permit_pop_before_smtp: make the table (as root, for $mail_owner)
+     * when no POP3 login made it yet, so that proxymap finds a table and
+     * not an error; drop expired entries while at it.
+     */
+    if (smtpd_uses_pbs && pbs_purge(time((time_t *) 0), why) < 0)
+	msg_warn("permit_pop_before_smtp: %s", vstring_str(why));
     vstring_free(&why);
     vstring_free(&value);
 }
@@ -894,6 +909,28 @@ static int smtpd_check_listed(struct smtpd_eval *ev, const char *addr,
 			      "in %s", addr, what, table_name));
 }
 
+/* smtpd_check_pbs - permit_pop_before_smtp */
+
+static int smtpd_check_pbs(struct smtpd_eval *ev)
+{
+    struct smtpd_state *state = ev->state;
+    struct vstring *why = vstring_alloc(100);
+    int     st;
+
+    st = pbs_check(state->addr, time((time_t *) 0), why);
+    if (st < 0) {
+	st = smtpd_check_tempfail(ev, state->addr, VAR_PBS_DATABASE,
+				  vstring_str(why));
+	vstring_free(&why);
+	return (st);
+    }
+    vstring_free(&why);
+    if (st > 0 && msg_verbose)
+	msg_info("permit_pop_before_smtp: client %s logged in by POP3",
+		 state->namaddr);
+    return (st > 0 ? CHK_OK : CHK_DUNNO);
+}
+
 /* smtpd_check_step - one step */
 
 static int smtpd_check_step(struct smtpd_eval *ev, struct smtpd_rstep *step)
@@ -928,6 +965,8 @@ static int smtpd_check_step(struct smtpd_eval *ev, struct smtpd_rstep *step)
 	    return (smtpd_check_tempfail(ev, state->addr, VAR_MYNETWORKS,
 					 match_list_error(smtpd_mynetworks)));
 	return (st == MATCH_YES ? CHK_OK : CHK_DUNNO);
+    case OP_PERMIT_POP_BEFORE_SMTP:
+	return (smtpd_check_pbs(ev));
     case OP_REJECT_UNAUTH_DEST:
     case OP_DEFER_UNAUTH_DEST:
     case OP_PERMIT_AUTH_DEST:
