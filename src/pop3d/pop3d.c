@@ -136,6 +136,7 @@
 #include <sys/wait.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ctype.h>
 #include <grp.h>
 #include <netdb.h>
 #include <poll.h>
@@ -501,6 +502,7 @@ static int pop3d_monitor(struct pop3d_conn *conn, int mon)
     struct vstring *why = vstring_alloc(100);
     const char *data;
     const char *nul;
+    char   *cp;
     size_t  len;
     int     type;
     int     ret = -1;
@@ -527,6 +529,8 @@ static int pop3d_monitor(struct pop3d_conn *conn, int mon)
 		|| nul + 1 >= data + len)
 		goto bad;
 	    pop3d_set(&conn->method, data);
+	    for (cp = conn->method; *cp; cp++)
+		*cp = toupper((unsigned char) *cp);
 	    pop3d_set(&conn->attempt, 0);
 	    ret = pop3d_result(conn, mon,
 			       conn->sasl == 0 ? DSASL_TEMP :

@@ -113,6 +113,7 @@ struct pop3d_msg {
     off_t   from_offset;		/* mbox: "From " line start */
     unsigned long long from_hash;	/* mbox: hash of the "From " line */
     unsigned long long hash;		/* mbox: hash of the message */
+    long    mtime_nsec;			/* Maildir: sort key, nanoseconds */
 };
 
 typedef int (*pop3d_lock_fn) (void *, int);

@@ -90,7 +90,7 @@ static char *maildir_uid(const char *base)
     return (pop3d_box_hex(pop3d_box_hash(POP3D_BOX_HASH_INIT, base, len), 0));
 }
 
-/* maildir_compare - order by mtime, then base name, then name */
+/* maildir_compare - order by mtime (to the nanosecond), then names */
 
 static int maildir_compare(const void *a, const void *b)
 {
@@ -100,6 +100,8 @@ static int maildir_compare(const void *a, const void *b)
 
     if (ma->mtime != mb->mtime)
 	return (ma->mtime < mb->mtime ? -1 : 1);
+    if (ma->mtime_nsec != mb->mtime_nsec)
+	return (ma->mtime_nsec < mb->mtime_nsec ? -1 : 1);
     if ((ret = strcmp(maildir_base(ma->name), maildir_base(mb->name))) != 0)
 	return (ret);
     return (strcmp(ma->name, mb->name));
@@ -180,7 +182,8 @@ static int maildir_scan(struct pop3d_box *box, const char *sub, int *space,
 	msg->name = mystrdup(vstring_str(name));
 	msg->uid = maildir_uid(dp->d_name);
 	msg->size = filter.count;
-	msg->mtime = st.st_mtime;
+	msg->mtime = st.st_mtim.tv_sec;
+	msg->mtime_nsec = st.st_mtim.tv_nsec;
     }
     if (dir)
 	(void) closedir(dir);
