@@ -135,6 +135,10 @@ def test_pop_before_smtp_window(inst):
     expires = int(time.time()) + 3
     inst.login(ROAMER, expires)
     assert '%s\t%d' % (ROAMER, expires) in inst.show()
+    q = subprocess.run([os.path.join(inst.command_dir, 'drommap'),
+                        '-c', inst.config_dir, '-q', ROAMER, inst.table],
+                       capture_output=True, text=True)
+    assert (q.returncode, q.stdout.strip()) == (0, str(expires))
     assert rcpt(inst, ROAMER) == '250 2.1.5 Ok'
     assert rcpt(inst, STRANGER) == RELAY_DENIED
     # check_client_access reads the digits as OK (and knows no expiry).
