@@ -80,7 +80,11 @@
 /*	first value with a warning.
 /* .IP -s
 /*	Print every entry of the table as "key<TAB>value" (hash, btree,
-/*	lmdb, texthash and inline tables).
+/*	lmdb, texthash and inline tables). "drommap -s
+/*	$pop_before_smtp_database" shows the POP-before-SMTP clients,
+/*	one address a line with the time its entry expires (seconds since
+/*	the epoch, e.g. "127.0.0.3<TAB>1764385200"); entries whose time
+/*	has passed are no longer trusted and go at the next POP3 login.
 /* .IP -a
 /*	The source is an aliases(5) file ("name: address, ..." with
 /*	continuation lines; see html/aliases.html): keys are the alias

@@ -37,9 +37,10 @@
 /*	writers wait for each other and readers never see a half-done
 /*	update. 0, or -1 with a reason in why.
 /*
-/*	pbs_check() is permit_pop_before_smtp: it looks addr up (through
-/*	proxymap when the caller is chrooted, i.e. the table name with
-/*	"proxy:" in front, opened on first use and kept) and returns 1 when
+/*	pbs_check() is permit_pop_before_smtp: it looks addr up (always
+/*	through proxymap, i.e. the table name with "proxy:" in front,
+/*	opened on first use and kept: smtpd is chrooted, and proxymap
+/*	reopens the file when it was modified in place) and returns 1 when
 /*	an entry exists whose time has not yet passed, 0 when there is
 /*	none or it has expired (an expired key is never trusted, purged or
 /*	not), -1 with a reason in why when the table cannot be read.

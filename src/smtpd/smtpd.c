@@ -116,6 +116,16 @@
 /*	names, and the keys looked up) is described in
 /*	html/restrictions.html.
 /*
+/*	POP-before-SMTP: the step permit_pop_before_smtp permits a client
+/*	whose address logged in by POP3 less than
+/*	$pop_before_smtp_timeout ago, as pop3d(8) records it in
+/*	$pop_before_smtp_database. smtpd reads that table through
+/*	proxymap(8) (it is chrooted) and checks the expiry time itself,
+/*	so an expired entry is never trusted, purged or not; a table that
+/*	cannot be read gives 451 4.3.0. When a restriction list uses the
+/*	step, smtpd creates the empty table at start (before the chroot)
+/*	if no login made it yet. See html/roaming.html.
+/*
 /*	The default relay policy is a closed relay: with the default
 /*	$smtpd_relay_restrictions (permit_mynetworks,
 /*	reject_unauth_destination) a client in $mynetworks may send to
@@ -270,6 +280,10 @@
 /*	host, subnet or class networks of this host's interfaces.
 /* .IP "relay_domains, relay_recipient_maps"
 /*	Domains relayed for any client, and their valid recipients.
+/* .IP "pop_before_smtp_database, pop_before_smtp_timeout"
+/*	The POP-before-SMTP table (default
+/*	hash:$data_directory/pop-before-smtp, read through proxymap) and
+/*	how long a login lets its address relay (default 30m).
 /* .IP "local_recipient_maps, proxy_read_maps"
 /*	The valid local recipients (default proxy:unix:passwd.byname
 /*	$alias_maps), and the tables proxymap(8) may open.

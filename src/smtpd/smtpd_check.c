@@ -48,6 +48,25 @@
 /*	connect, HELO and MAIL (a client reject is then repeated for
 /*	every later command but QUIT).
 /*
+/*	The steps: permit, reject, defer, warn_if_reject,
+/*	permit_mynetworks, permit_pop_before_smtp,
+/*	reject_unauth_destination, defer_unauth_destination,
+/*	permit_auth_destination, reject_unauth_pipelining,
+/*	check_client_access, check_reverse_client_hostname_access,
+/*	check_helo_access, check_sender_access, check_recipient_access
+/*	(each with a type:table), reject_invalid_helo_hostname,
+/*	reject_non_fqdn_helo_hostname, reject_non_fqdn_sender,
+/*	reject_non_fqdn_recipient, reject_unlisted_recipient,
+/*	reject_unlisted_sender, reject_unknown_sender_domain,
+/*	reject_unknown_recipient_domain, reject_unknown_client_hostname,
+/*	and restriction class names. permit_pop_before_smtp permits when
+/*	pbs_check(3) finds the client address with an expiry time still
+/*	ahead (a login by POP3 within $pop_before_smtp_timeout); a table
+/*	that cannot be read defers (451 4.3.0, as any table error). When
+/*	a list uses it, smtpd_check_init() makes the table if it is
+/*	missing (pbs_purge(), as root, before the chroot), so proxymap
+/*	finds a table before the first POP3 login.
+/*
 /*	In a list, steps are tried in order: "permit" (and the permit_*
 /*	steps that match) ends that list with a permit and evaluation
 /*	goes on with the next list; a reject or defer ends everything with

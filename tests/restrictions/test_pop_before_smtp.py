@@ -8,6 +8,11 @@ expiry a few seconds ahead into $pop_before_smtp_database. smtpd reads
 the table through proxymap (it is chrooted), which notices the file was
 changed in place and reopens it.
 
+A second service reads the same table as "check_client_access
+proxy:hash:..."
+to show that an all-digit value is OK in an access table (Postfix's
+access(5) rule, which the DRAC and pop-before-smtp tables rely on).
+
 The scenarios: before any login 127.0.0.3 may not relay (554 5.7.1; the
 table did not exist and smtpd made it empty at start, so this is no
 lookup error); after the "login" it may (250 at RCPT) while 127.0.0.4
@@ -52,10 +57,20 @@ class PbsInstance(Instance):
         # The default, hash:$data_directory/pop-before-smtp, expanded.
         self.table = 'hash:' + os.path.join(self.data_dir, 'pop-before-smtp')
         self.port = free_port()
-        self.write_master_cf(['127.0.0.1:%d inet n - - - - smtpd'
-                              % self.port])
+        # The same table as a plain access table: an all-digit value is
+        # OK (access(5), as pop-before-smtp and DRAC tables rely on).
+        # Through proxymap, as for permit_pop_before_smtp: a chrooted
+        # smtpd could not reopen the file after a change in place.
+        self.access_port = free_port()
+        self.write_master_cf([
+            '127.0.0.1:%d inet n - - - - smtpd' % self.port,
+            '127.0.0.1:%d inet n - - - - smtpd -o smtpd_relay_restrictions='
+            'permit_mynetworks,check_client_access,proxy:%s,'
+            'reject_unauth_destination'
+            % (self.access_port, self.table)])
         self.start()
-        wait_for(lambda: _greets(self.port), what='port %d' % self.port)
+        for port in (self.port, self.access_port):
+            wait_for(lambda: _greets(port), what='port %d' % port)
 
     def login(self, addr, expires):
         """What pop3d's pbs_record() does after a login, by hand."""
@@ -81,8 +96,8 @@ def _greets(port):
         return False
 
 
-def rcpt(inst, source):
-    c = Smtp(inst.port, source=source)
+def rcpt(inst, source, port=None):
+    c = Smtp(port or inst.port, source=source)
     assert c.cmd('EHLO roaming.example')[0] == 250
     assert c.cmd('MAIL FROM:<me@roaming.example>')[0] == 250
     code, lines = c.cmd('RCPT TO:<x@outside.example>')
@@ -107,19 +122,28 @@ def inst():
 
 
 def test_pop_before_smtp_window(inst):
-    # No login yet: a stranger, and no lookup error for a missing table.
+    # No login yet: a stranger, and no lookup error although no table
+    # existed: smtpd made it (as root, for $mail_owner) at start.
     assert rcpt(inst, ROAMER) == RELAY_DENIED
     owner = inst.dromconf('-h', 'mail_owner').stdout.strip()
     db = inst.table.split(':', 1)[1] + '.db'
     assert os.path.exists(db)
+    assert os.stat(db).st_mode & 0o7777 == 0o644
     assert os.stat(db).st_uid == pwd.getpwnam(owner).pw_uid
 
     # A login from 127.0.0.3, valid for 3 more seconds.
     expires = int(time.time()) + 3
     inst.login(ROAMER, expires)
     assert '%s\t%d' % (ROAMER, expires) in inst.show()
+    q = subprocess.run([os.path.join(inst.command_dir, 'drommap'),
+                        '-c', inst.config_dir, '-q', ROAMER, inst.table],
+                       capture_output=True, text=True)
+    assert (q.returncode, q.stdout.strip()) == (0, str(expires))
     assert rcpt(inst, ROAMER) == '250 2.1.5 Ok'
     assert rcpt(inst, STRANGER) == RELAY_DENIED
+    # check_client_access reads the digits as OK (and knows no expiry).
+    assert rcpt(inst, ROAMER, inst.access_port) == '250 2.1.5 Ok'
+    assert rcpt(inst, STRANGER, inst.access_port) == RELAY_DENIED
 
     # Expired: refused again, though the key is still in the table.
     wait_for(lambda: time.time() >= expires, timeout=15,
