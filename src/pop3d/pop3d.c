@@ -46,11 +46,19 @@
 /*	the password database or the mailbox cannot be read now.
 /* .IP "-ERR command not valid in this state"
 /*	e.g. STAT before login, USER after it.
-/* .IP "-ERR unknown command", "-ERR syntax error"
-/*	an unknown keyword; a wrong number of arguments, a message
-/*	number that is not a number, or a NUL or other control byte.
-/* .IP "-ERR no such message", "-ERR message N already deleted"
-/*	a message number out of range or deleted.
+/* .IP "-ERR unknown command"
+/*	an unknown keyword (also APOP, and LAST, which RFC 1939 dropped).
+/* .IP "-ERR syntax error"
+/*	a wrong number of arguments, a message number that is not a
+/*	number, or a NUL or other control byte in the line.
+/* .IP "-ERR no such message"
+/*	a message number out of range, or of a deleted message.
+/* .IP "-ERR message N already deleted"
+/*	DELE of a deleted message.
+/* .IP "-ERR invalid base64 data"
+/*	a SASL answer (or initial response) that is not base64.
+/* .IP "-ERR authentication cancelled"
+/*	the client answered a SASL challenge with "*".
 /* .IP "-ERR line too long"
 /*	a command line longer than 255 octets (RFC 2449); the session
 /*	goes on.
@@ -97,6 +105,11 @@
 /*	$pop3d_sasl_local_domain, or $myhostname when that is empty
 /*	(saslpasswd2 -u). The authenticated name, up to an "@", must be a
 /*	local account: it owns the mailbox.
+/*
+/*	Setting up a user: the account must exist (it owns the mailbox);
+/*	its POP3 password goes into the sasldb, e.g. "saslpasswd2 -f
+/*	/etc/dromos/sasl/sasldb2 -c -u $myhostname alice" (the file mode
+/*	0600, owner root). A user who never had mail has an empty mailbox.
 /*
 /*	POP-before-SMTP: after each successful login the client address
 /*	(IPv4 or IPv6) is recorded in $pop_before_smtp_database with an
