@@ -22,7 +22,10 @@
 /*	is the base name up to the first ":", without a ",S=" or ",W="
 /*	size hint, when that is 1 to 70 characters 0x21-0x7E; otherwise
 /*	pop3d_box_hex() of the hash of that base name. A file that
-/*	vanishes during the scan is skipped.
+/*	vanishes during the scan is skipped. A Maildir that does not
+/*	exist (the user never had mail: local makes it with the first
+/*	delivery) is an empty mailbox; one without new/ or cur/ is an
+/*	error.
 /*
 /*	pop3d_maildir_read() feeds message index to filter, in bounded
 /*	chunks. A message that another reader moved from new/ to cur/
@@ -196,8 +199,12 @@ static int maildir_scan(struct pop3d_box *box, const char *sub, int *space,
 
 int     pop3d_maildir_open(struct pop3d_box *box, struct vstring *why)
 {
+    struct stat st;
     int     space = 0;
 
+    /* No Maildir yet: local makes it with the first delivery. */
+    if (lstat(box->path, &st) < 0 && errno == ENOENT)
+	return (0);
     if (maildir_scan(box, "new", &space, why) < 0
 	|| maildir_scan(box, "cur", &space, why) < 0)
 	return (-1);

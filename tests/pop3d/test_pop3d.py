@@ -17,6 +17,7 @@ No test makes more than 9 -ERR replies in one session on the main port
 import hashlib
 import hmac
 import os
+import shutil
 import pwd
 import re
 import subprocess
@@ -199,6 +200,24 @@ def test_poplib_octets_match_list(inst):
         assert p.quit().startswith(b'+OK dromos POP3 server signing off')
     finally:
         p.close()
+
+
+def test_user_who_never_had_mail(inst):
+    """No Maildir at all (local makes it with the first delivery): an
+    empty maildrop, not an error; the next delivery makes the Maildir."""
+    wait_no_session(inst, U2)
+    shutil.rmtree(inst.maildir(U2), ignore_errors=True)
+    c = login(inst, U2, PW[U2])
+    try:
+        assert c.login_reply == \
+            '+OK maildrop locked and ready, 0 messages (0 octets)'
+        assert c.cmd('STAT') == '+OK 0 0'
+        assert c.cmd('LIST 1') == '-ERR no such message'
+    finally:
+        c.quit()
+    assert not os.path.exists(inst.maildir(U2))
+    fresh(inst, U2, 1)
+    assert len(inst.maildir_files(U2)) == 1
 
 
 def test_case_insensitive_commands(inst):

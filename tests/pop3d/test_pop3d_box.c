@@ -418,8 +418,16 @@ static void test_maildir(void **unused)
     assert_string_equal(box->msgs[1].uid, hashed);
     pop3d_box_close(&box);
 
-    /* Not a Maildir. */
+    /* No Maildir yet (never had mail): an empty mailbox. */
     box = pop3d_box_open(path("nonesuch"), POP3D_BOX_MAILDIR, 0, 0, why);
+    assert_non_null(box);
+    assert_int_equal(box->count, 0);
+    assert_int_equal(pop3d_box_update(box, why), 0);
+    pop3d_box_close(&box);
+
+    /* Not a Maildir: a folder without new/ and cur/. */
+    assert_int_equal(mkdir(path("notmaildir"), 0700), 0);
+    box = pop3d_box_open(path("notmaildir"), POP3D_BOX_MAILDIR, 0, 0, why);
     assert_null(box);
     assert_true(vstring_len(why) > 0);
     myfree(hashed);
