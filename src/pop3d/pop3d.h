@@ -98,6 +98,7 @@ extern int pop3d_reply(struct vstream *, const char *,...)
 	__attribute__((format(printf, 2, 3)));
 extern int pop3d_mon_send(int, int, const char *, size_t);
 extern int pop3d_mon_recv(int, struct vstring *, int);
+extern int pop3d_answer(int, int, int);
 extern void pop3d_close_fds(const int *, int);
 extern void pop3d_proc_name(const char *);
 extern int pop3d_error(struct vstream *, long *, const char *);
@@ -126,6 +127,31 @@ extern int pop3d_error(struct vstream *, long *, const char *);
 #define POP3D_FAIL_PROT		'p'	/* malformed SASL data */
 #define POP3D_FAIL_TEMP		't'	/* -ERR [SYS/TEMP] */
 #define POP3D_FAIL_INUSE	'u'	/* -ERR [IN-USE] */
+
+ /*
+  * pop3d.c and pop3d_auth.c: the privileged part's view of one connection.
+  */
+struct dsasl_server;
+struct passwd;
+
+struct pop3d_conn {
+    struct pop3d_client client;
+    struct dsasl_server *sasl;
+    int     failures;
+    int     in_exchange;		/* AUTH in progress */
+    char   *method;			/* AUTH mechanism or "USER" */
+    char   *attempt;			/* user name tried, for logs */
+    /* After a successful login. */
+    struct passwd *pw;			/* copy: name, uid, gid, dir */
+    int     lock_fd;			/* the in-use lock */
+    char   *box_path;
+    int     box_format;
+    char   *dotlock;			/* held mbox dot-lock, or null */
+};
+
+extern int pop3d_monitor(struct pop3d_conn *, int);
+extern int pop3d_sasl_new(struct pop3d_conn *, struct vstring *);
+extern void pop3d_set(char **, const char *);
 
  /*
   * pop3d_login.c: the pre-login process (unprivileged, chrooted).

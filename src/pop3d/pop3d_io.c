@@ -26,6 +26,8 @@
 /*
 /*	int	pop3d_mon_recv(fd, buf, timeout)
 /*
+/*	int	pop3d_answer(fd, type, code)
+/*
 /*	void	pop3d_close_fds(keep, count)
 /*	const int *keep;
 /*	int	count;
@@ -57,7 +59,9 @@
 /*	the SOCK_SEQPACKET monitor channel; 0 or -1. pop3d_mon_recv()
 /*	receives one into buf (type byte first) within timeout seconds (0:
 /*	no limit); it returns the type, 0 at end of file, -1 on error,
-/*	timeout or a message longer than POP3D_MON_MAX.
+/*	timeout or a message longer than POP3D_MON_MAX. pop3d_answer()
+/*	sends an answer: the type byte and, when code is not 0, the code
+/*	byte.
 /*
 /*	pop3d_close_fds() closes every descriptor from 3 up that is not
 /*	listed in keep (master's status pipe, listening sockets): the
@@ -212,6 +216,15 @@ int     pop3d_mon_send(int fd, int type, const char *data, size_t len)
     } while (n < 0 && errno == EINTR);
     vstring_free(&buf);
     return (n == (ssize_t) len + 1 ? 0 : -1);
+}
+
+/* pop3d_answer - one answer on the monitor channel */
+
+int     pop3d_answer(int mon, int type, int code)
+{
+    char    c = (char) code;
+
+    return (pop3d_mon_send(mon, type, &c, code ? 1 : 0));
 }
 
 /* pop3d_mon_recv - one monitor message */
