@@ -23,7 +23,6 @@ import poplib
 import pwd
 import re
 import secrets
-import shutil
 import smtplib
 import socket
 import subprocess
@@ -138,12 +137,6 @@ class PopInstance(Instance):
             except KeyError:
                 os.chown(self.spool, 0, 0)
                 os.chmod(self.spool, 0o1777)
-        # Until the install manifest lists pop3d, install it by hand.
-        dst = os.path.join(self.daemon_dir, 'pop3d')
-        src = os.path.join(TOP, 'libexec', 'pop3d')
-        if not os.path.exists(dst) and os.path.exists(src):
-            shutil.copy(src, dst)
-            os.chmod(dst, 0o755)
         # SASL: our own pop3d.conf and sasldb.
         os.makedirs(sasl_dir, exist_ok=True)
         self.sasldb = os.path.join(sasl_dir, 'sasldb2')

@@ -8,13 +8,16 @@ only then; other addresses and failed logins gain nothing.
                                reject_unauth_destination
     pop_before_smtp_timeout = 3s
 
-pop3d listens on 127.0.0.1 only; the clients bind their source address
-(127.0.0.3, .4, .5) and connect to 127.0.0.1. Every SMTP reply that
-matters is printed with the prefix "ROAMING:" (pytest -s shows them).
+pop3d listens on 127.0.0.1; the clients bind their source address
+(127.0.0.3, .4, .5) and connect to 127.0.0.1. For the IPv6 case, a
+pop3d and an smtpd service on [::1] are added with a reload (::1 is not
+in mynetworks). Every SMTP reply that matters is printed with the prefix
+"ROAMING:" (pytest -s shows them).
 """
 import os
 import re
 import smtplib
+import socket
 import subprocess
 import time
 
@@ -22,6 +25,7 @@ import pytest
 
 from poptest import (LOGIN_RE, TOP, Pop, PopInstance, fresh, login, password,
                      secret, wait_for)
+from dromos_instance import free_port
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason='needs root')
 
@@ -50,10 +54,11 @@ def inst():
             i.finish()
 
 
-def rcpt(inst, source, rcpt=REMOTE):
+def rcpt(inst, source, rcpt=REMOTE, server=('127.0.0.1', None)):
     """MAIL and RCPT from source; returns (code, text) of the RCPT
     reply (nothing is sent: RSET and QUIT follow)."""
-    with smtplib.SMTP('127.0.0.1', inst.smtp_port, timeout=30,
+    host, port = server
+    with smtplib.SMTP(host, port or inst.smtp_port, timeout=30,
                       source_address=(source, 0)) as s:
         code, _ = s.ehlo('roamer.example')
         assert code == 250
@@ -163,3 +168,68 @@ def test_failed_login_gives_no_relay(inst):
     # A login from 127.0.0.1 does not open relaying for FAILER either.
     login(inst, USER, PW).quit()
     assert_denied(inst, FAILER)
+
+
+def ipv6_loopback():
+    try:
+        with socket.socket(socket.AF_INET6) as s:
+            s.bind(('::1', 0))
+        return True
+    except OSError:
+        return False
+
+
+def pop_line(f):
+    line = f.readline()
+    assert line.endswith(b'\r\n'), line
+    return line[:-2].decode()
+
+
+def test_pop_before_smtp_ipv6(inst):
+    """The same over IPv6: a login from ::1 records "::1" and lets ::1
+    relay until the timeout."""
+    if not ipv6_loopback():
+        pytest.skip('no IPv6 loopback address on this host')
+    pop6, smtp6 = free_port(), free_port()
+    with open(os.path.join(inst.config_dir, 'master.cf'), 'a') as f:
+        f.write('[::1]:%d inet n n n - - pop3d\n' % pop6)
+        f.write('[::1]:%d inet n - - - - smtpd\n' % smtp6)
+    inst.reload()
+
+    def listening(port):
+        try:
+            socket.create_connection(('::1', port), timeout=2).close()
+            return True
+        except OSError:
+            return False
+    wait_for(lambda: listening(pop6) and listening(smtp6), timeout=15,
+             what='pop3d and smtpd on [::1]')
+    server = ('::1', smtp6)
+    code, text = rcpt(inst, '::1', server=server)
+    assert (code, text[:6]) == (554, '5.7.1 '), (code, text)
+
+    t0 = time.time()
+    with socket.create_connection(('::1', pop6), timeout=20) as sock:
+        f = sock.makefile('rb')
+        assert pop_line(f).startswith('+OK')
+        sock.sendall(('USER %s\r\nPASS %s\r\n' % (USER, PW)).encode())
+        assert pop_line(f) == '+OK send PASS'
+        r = pop_line(f)
+        print('ROAMING: POP3 login from ::1 -> %s' % r)
+        assert LOGIN_RE.match(r), r
+        sock.sendall(b'QUIT\r\n')
+        assert pop_line(f).startswith('+OK')
+    inst.wait_log(r'pop3d\[\d+\]: login: user=<%s>, method=USER, '
+                  r'client=[^\[]*\[::1\]' % USER)
+    code, text = rcpt(inst, '::1', server=server)
+    if code != 250 and time.time() - t0 >= TIMEOUT:
+        pytest.skip('this host is too slow for a %ds timeout' % TIMEOUT)
+    assert code == 250, (code, text)
+    entries = table(inst)
+    assert re.match(r'^\d+$', entries.get('::1', '')), entries
+
+    def denied_again():
+        code, text = rcpt(inst, '::1', server=server)
+        return code == 554 and text.startswith('5.7.1 ')
+    wait_for(denied_again, timeout=15, interval=0.5,
+             what='relay from ::1 denied again after %ds' % TIMEOUT)
