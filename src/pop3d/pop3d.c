@@ -268,10 +268,10 @@ static void pop3d_become(const char *who, uid_t uid, gid_t gid)
     (void) prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0);
 }
 
-/* pop3d_start_login - fork the pre-login process */
+/* pop3d_fork - a child with its name and only the descriptors it uses */
 
-static pid_t pop3d_start_login(int client_fd, int mon_fd, int other_fd,
-			               const char *mechs)
+static pid_t pop3d_fork(const char *name, int client_fd, int mon_fd,
+			        int other_fd)
 {
     int     keep[3];
     pid_t   pid;
@@ -280,11 +280,23 @@ static pid_t pop3d_start_login(int client_fd, int mon_fd, int other_fd,
 	return (pid);
     pop3d_child_signals();
     (void) close(other_fd);
-    pop3d_proc_name("pop3d-login");
+    pop3d_proc_name(name);
     keep[0] = client_fd;
     keep[1] = mon_fd;
     keep[2] = msg_logd_fd();
     pop3d_close_fds(keep, 3);
+    return (0);
+}
+
+/* pop3d_start_login - fork the pre-login process */
+
+static pid_t pop3d_start_login(int client_fd, int mon_fd, int other_fd,
+			               const char *mechs)
+{
+    pid_t   pid;
+
+    if ((pid = pop3d_fork("pop3d-login", client_fd, mon_fd, other_fd)) != 0)
+	return (pid);
     if (chdir(pop3d_empty_dir) < 0 || chroot(pop3d_empty_dir) < 0
 	|| chdir("/") < 0)
 	msg_fatal("chroot %s: %m", pop3d_empty_dir);
@@ -382,18 +394,10 @@ static pid_t pop3d_start_session(struct pop3d_conn *conn, int client_fd,
     struct pop3d_box *box;
     struct vstream *client;
     struct vstring *why;
-    int     keep[3];
     pid_t   pid;
 
-    if ((pid = fork()) != 0)
+    if ((pid = pop3d_fork("pop3d-user", client_fd, lock_fd, other_fd)) != 0)
 	return (pid);
-    pop3d_child_signals();
-    (void) close(other_fd);
-    pop3d_proc_name("pop3d-user");
-    keep[0] = client_fd;
-    keep[1] = lock_fd;
-    keep[2] = msg_logd_fd();
-    pop3d_close_fds(keep, 3);
     pop3d_become(conn->pw->pw_name, conn->pw->pw_uid, conn->pw->pw_gid);
     (void) umask(077);
     if (chdir(conn->pw->pw_dir) < 0 && chdir("/") < 0)
