@@ -29,7 +29,9 @@
 /*	status pipe; before it exits it first serves what is still queued
 /*	on its descriptors, so records sent just before a stop (such as
 /*	master's own last log record, when this is the log service) are
-/*	not lost.
+/*	not lost. A service with a MAIL_SERVER_STOP hook instead leaves
+/*	the queued datagrams to its next process and finishes its work in
+/*	progress first (mail_server.h).
 /*
 /*	With -S the process reads standard input until end of file and
 /*	treats each read as one datagram.
@@ -106,14 +108,27 @@ static void dgram_server_batch_end(void)
 	dgram_ctx.batch_end_fn();
 }
 
-/* dgram_server_done - serve what is queued, then exit */
+/* dgram_server_done - serve what is queued (or finish), then exit */
 
 static void dgram_server_done(void)
 {
+    static int stopping;
     int     i;
 
-    for (i = 0; i < dgram_ctx.listen_count; i++)
-	(void) dgram_server_read_fd(MASTER_LISTEN_FD + i, DGRAM_SERVER_DRAIN);
+    if (stopping)				/* SIGTERM while finishing */
+	mail_server_exit(&dgram_ctx);
+    stopping = 1;
+    if (dgram_ctx.stop_fn) {
+	event_disable_readwrite(MASTER_STATUS_FD);
+	for (i = 0; i < dgram_ctx.listen_count; i++)
+	    event_disable_readwrite(MASTER_LISTEN_FD + i);
+	while (dgram_ctx.stop_fn())
+	    event_loop(1000);
+    } else {
+	for (i = 0; i < dgram_ctx.listen_count; i++)
+	    (void) dgram_server_read_fd(MASTER_LISTEN_FD + i,
+					DGRAM_SERVER_DRAIN);
+    }
     dgram_server_batch_end();
     mail_server_exit(&dgram_ctx);
 }

@@ -62,6 +62,15 @@
 /*	dgram_server only: after the datagrams that one readiness event
 /*	found (at most 256) have gone to the service, and before an exit;
 /*	a service that gathers output per datagram writes it out here.
+/* .IP "MAIL_SERVER_STOP, int (*)(void)"
+/*	dgram_server only: the process was told to stop (master closed
+/*	the status pipe, or SIGTERM) and has work in progress to finish
+/*	(qmgr: deliveries whose results are not recorded yet). The
+/*	skeleton stops reading its sockets, so the datagrams still queued
+/*	are left to the service's next process instead of being served,
+/*	then calls the hook and runs the event loop for as long as it
+/*	returns non-zero; the hook bounds that time itself. A second
+/*	SIGTERM meanwhile ends the process at once (EXIT hook, exit).
 /* .IP "MAIL_SERVER_PRIVILEGED, (no value... pass 0)"
 /*	the daemon needs root after init (local, pop3d): the skeleton does
 /*	not drop privileges even when master.cf says unprivileged, and
@@ -101,11 +110,13 @@ struct vstream;
 #define MAIL_SERVER_PRIVILEGED	7
 #define MAIL_SERVER_CONNECT	8	/* multi_server: a new connection */
 #define MAIL_SERVER_BATCH_END	9	/* dgram_server: after a batch */
+#define MAIL_SERVER_STOP	10	/* dgram_server: finish, then exit */
 
 typedef void (*mail_server_stream_fn) (struct vstream *, const char *, char **);
 typedef void (*mail_server_dgram_fn) (const char *, size_t, const char *, char **);
 typedef void (*mail_server_init_fn) (const char *, char **);
 typedef void (*mail_server_void_fn) (void);
+typedef int (*mail_server_stop_fn) (void);
 typedef int (*mail_server_multi_fn) (struct vstream *, const char *, char **);
 
 extern void single_server_main(int, char **, mail_server_stream_fn,...)

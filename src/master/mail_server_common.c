@@ -22,6 +22,8 @@
 /*
 /*	int	mail_server_have_master()
 /*
+/*	int	mail_server_master_gone()
+/*
 /*	void	mail_server_exit(ctx)
 /*	struct mail_server_ctx *ctx;
 /*
@@ -53,6 +55,13 @@
 /*
 /*	mail_server_have_master() tells whether MASTER_STATUS_FD is open.
 /*
+/*	mail_server_master_gone() tells, without waiting, whether master
+/*	has closed the status pipe (a reload, a stop). The skeletons ask
+/*	before each accept: a process of a retired generation that is
+/*	woken by a client and by the closed pipe at once must leave the
+/*	client to the new generation, which runs with the new
+/*	configuration.
+/*
 /*	mail_server_exit() runs the EXIT hook and exits with status 0.
 /*
 /*	Sanitizer builds: LeakSanitizer's exit-time check needs /proc,
@@ -70,6 +79,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <poll.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -186,6 +196,9 @@ void    mail_server_args(struct mail_server_ctx *ctx, const char *skeleton,
 	case MAIL_SERVER_PRIVILEGED:
 	    (void) va_arg(ap, int);
 	    ctx->privileged = 1;
+	    break;
+	case MAIL_SERVER_STOP:
+	    ctx->stop_fn = va_arg(ap, mail_server_stop_fn);
 	    break;
 	case MAIL_SERVER_CONNECT:
 	    ctx->connect_fn = va_arg(ap, mail_server_multi_fn);
@@ -412,6 +425,20 @@ void    mail_server_exit(struct mail_server_ctx *ctx)
     if (ctx->exit_fn)
 	ctx->exit_fn();
     exit(0);
+}
+
+/* mail_server_master_gone - did master close the status pipe? */
+
+int     mail_server_master_gone(void)
+{
+    struct pollfd pfd;
+
+    pfd.fd = MASTER_STATUS_FD;
+    pfd.events = POLLIN;
+    pfd.revents = 0;
+    if (poll(&pfd, 1, 0) <= 0)
+	return (0);
+    return ((pfd.revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL)) != 0);
 }
 
 /* mail_server_accept - a client of a listener, or -1 (lost race: quiet) */

@@ -42,6 +42,7 @@ struct mail_server_ctx {
     mail_server_void_fn hup_fn;
     mail_server_void_fn batch_end_fn;	/* MAIL_SERVER_BATCH_END */
     mail_server_multi_fn connect_fn;	/* MAIL_SERVER_CONNECT */
+    mail_server_stop_fn stop_fn;	/* MAIL_SERVER_STOP */
     void    (*on_term) (void);		/* skeleton's SIGTERM action */
 };
 
@@ -54,6 +55,7 @@ extern void mail_server_signals(struct mail_server_ctx *);
 extern void mail_server_listen(struct mail_server_ctx *, event_fn, event_fn,
 			               int);
 extern int mail_server_have_master(void);
+extern int mail_server_master_gone(void);
 extern int mail_server_accept(int);
 extern void mail_server_exit(struct mail_server_ctx *) __attribute__((noreturn));
 

@@ -139,6 +139,9 @@ static void multi_server_accept(int event, void *context)
     int     fd;
 
     (void) event;
+    /* A retired process leaves new clients to the new configuration. */
+    if (mail_server_master_gone())
+	multi_server_gone(0, (void *) 0);
     if ((fd = mail_server_accept(listen_fd)) < 0)
 	return;
     event_cancel_timer(multi_server_idle, (void *) 0);

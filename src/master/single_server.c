@@ -27,7 +27,8 @@
 /*	The process exits normally after $max_use clients (0: no limit),
 /*	after $max_idle seconds without a client (0: never), when master
 /*	closes the status pipe (reload, stop, or master died) -- after the
-/*	current client, when there is one -- and on SIGTERM (at once, even
+/*	current client, when there is one, and never taking a new one once
+/*	the pipe is closed -- and on SIGTERM (at once, even
 /*	inside the service function). A watchdog ends the process with
 /*	SIGALRM when one client takes longer than $daemon_timeout, so a
 /*	wedged session cannot hold a process forever; master logs it as
@@ -123,6 +124,9 @@ static void single_server_accept(int event, void *context)
     int     client;
     int     master_ok;
 
+    /* A retired process leaves new clients to the new configuration. */
+    if (mail_server_master_gone())
+	single_server_gone(0, (void *) 0);
     if (single_ctx.pre_accept)
 	single_ctx.pre_accept(single_ctx.service, single_ctx.argv);
     if ((fd = mail_server_accept(listen_fd)) < 0)

@@ -89,6 +89,16 @@
 /*	interval doubles with each attempt). A file that fails validation
 /*	goes to corrupt/ and is logged.
 /*
+/*	Stopping (dromos reload or stop; master closes the status pipe or
+/*	sends SIGTERM): qmgr takes no new work -- no scan, no new delivery;
+/*	the triggers still queued are left on the socket for the next qmgr
+/*	-- and waits up to 60 seconds for the deliveries in progress, whose
+/*	results it records as usual, then exits. Messages with recipients
+/*	not yet handed out stay in active/. One qmgr works on the queue at
+/*	a time: a new process first takes an flock on the active folder
+/*	and, while the previous one still holds it, logs "waiting for the
+/*	previous qmgr process to finish" and waits.
+/*
 /*	Crash recovery, at start: files left in active/ by a previous qmgr
 /*	go back to incoming/ and are processed as new. Recipients already
 /*	marked done are not delivered again; one whose delivery finished
@@ -144,8 +154,13 @@
 /*	master(8), the process manager.
 /*	qfile(3h), the queue file format and states.
 /*--*/
+#include <sys/file.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stddef.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <msg.h>
 #include <vstring.h>
@@ -155,6 +170,10 @@
 #include <mail_server.h>
 
 #include "qmgr.h"
+
+#define QMGR_STOP_WAIT	60		/* seconds for deliveries at a stop */
+
+int     qmgr_stopping;			/* told to stop: no new work */
 
 /* qmgr_trigger - datagram from cleanup or another program */
 
@@ -209,10 +228,61 @@ static void qmgr_wakeup(const char *service, char **argv)
     qmgr_scan_request(QMGR_SCAN_INCOMING | QMGR_SCAN_DEFERRED);
 }
 
+/* qmgr_stop - finish the deliveries in progress (MAIL_SERVER_STOP) */
+
+static int qmgr_stop(void)
+{
+    static time_t deadline;
+    struct qmgr_message *msg;
+    size_t  busy = 0;
+
+    for (msg = qmgr_message_list; msg; msg = msg->next_msg)
+	busy += msg->busy;
+    if (!qmgr_stopping) {
+	qmgr_stopping = 1;
+	deadline = time((time_t *) 0) + QMGR_STOP_WAIT;
+	if (busy > 0)
+	    msg_info("stopping: waiting for %zu deliveries in progress", busy);
+    }
+    if (busy == 0)
+	return (0);
+    if (time((time_t *) 0) >= deadline) {
+	msg_warn("stopping with %zu deliveries still in progress after %ds: "
+		 "the next qmgr may deliver them again", busy, QMGR_STOP_WAIT);
+	return (0);
+    }
+    return (1);
+}
+
+/* qmgr_lock - one qmgr at a time works on the queue */
+
+static void qmgr_lock(void)
+{
+    int     fd;
+
+    /*
+     * After a reload the new qmgr starts while the old one may still be
+     * finishing its deliveries (qmgr_stop): its recovery of active/ must
+     * wait, or both would deliver the same files. The lock is an flock on
+     * the active folder, held until the process exits.
+     */
+    if ((fd = open(QFILE_ACTIVE, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+	msg_fatal("open folder %s: %m", QFILE_ACTIVE);
+    if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+	return;
+    if (errno != EWOULDBLOCK)
+	msg_fatal("lock folder %s: %m", QFILE_ACTIVE);
+    msg_info("waiting for the previous qmgr process to finish");
+    while (flock(fd, LOCK_EX) < 0)
+	if (errno != EINTR)
+	    msg_fatal("lock folder %s: %m", QFILE_ACTIVE);
+}
+
 /* qmgr_post_init - recover from a crash, then start the first scan */
 
 static void qmgr_post_init(const char *service, char **argv)
 {
+    qmgr_lock();
     qmgr_deliver_init();
     qmgr_scan_recover();
     qmgr_scan_request(QMGR_SCAN_INCOMING | QMGR_SCAN_DEFERRED);
@@ -239,5 +309,6 @@ int     main(int argc, char **argv)
 		      MAIL_SERVER_PRE_INIT, qmgr_pre_init,
 		      MAIL_SERVER_POST_INIT, qmgr_post_init,
 		      MAIL_SERVER_WAKEUP, qmgr_wakeup,
+		      MAIL_SERVER_STOP, qmgr_stop,
 		      MAIL_SERVER_END);
 }

@@ -51,6 +51,7 @@ struct qmgr_message {
   * qmgr_message.c
   */
 extern struct qmgr_message *qmgr_message_list;
+extern int qmgr_stopping;
 extern size_t qmgr_message_count;
 extern void qmgr_message_activate(const char *, const char *);
 extern void qmgr_message_result(struct qmgr_message *, size_t, int,

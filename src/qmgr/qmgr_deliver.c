@@ -52,6 +52,8 @@
 /*	hold connections that other destinations need.
 /*	qmgr_deliver_unthrottle() ends every throttle (dromos flush).
 /*	Finished messages are completed (qmgr_message_done_if_idle()).
+/*	While qmgr_stopping is set no recipient is handed out: what waits
+/*	stays in active/ for the next qmgr process.
 /*
 /*	Every connection is non-blocking and watched by the event loop:
 /*	the agent's protocol announcement, then requests, answered in
@@ -720,7 +722,8 @@ again:
 	tp->full = 0;
     for (msg = qmgr_message_list; msg; msg = next) {
 	next = msg->next_msg;
-	if (!qmgr_message_next_wait(msg, &i))
+	/* Stopping: no new deliveries; the next qmgr takes the rest. */
+	if (qmgr_stopping || !qmgr_message_next_wait(msg, &i))
 	    i = msg->info.rcpt_count;
 	for (; i < msg->info.rcpt_count; i++) {
 	    if (msg->rstate[i] != QMGR_RCPT_WAIT)

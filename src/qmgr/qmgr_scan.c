@@ -209,6 +209,8 @@ void    qmgr_scan_one(const char *id)
 	msg_warn("trigger with a malformed queue ID ignored");
 	return;
     }
+    if (qmgr_stopping)				/* the next qmgr scans */
+	return;
     dir = vstring_alloc(32);
     vstring_sprintf(dir, "%s/%c", QFILE_INCOMING, id[strlen(id) - 1]);
     if (qmgr_scan_incoming_file(vstring_str(dir), id, (void *) 0))
@@ -268,6 +270,8 @@ static void qmgr_scan_event(int event, void *context)
     int     what = qmgr_scan_pending;
     int     full = 0;
 
+    if (qmgr_stopping)				/* the next qmgr scans */
+	return;
     qmgr_scan_pending = 0;
     if (what & QMGR_SCAN_DEFERRED)
 	full |= qmgr_scan_dir(QFILE_DEFERRED, qmgr_scan_deferred_file,

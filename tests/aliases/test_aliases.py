@@ -89,6 +89,7 @@ nouser: "|exit 67"
 tempfail: "|exit 75"
 fail3: "|echo some output; exit 3"
 slow: "|sleep 30"
+reloadslow: "|sleep 2; cat >> {out}/reloadslow.msg"
 list2: {U1}, {U3}
 owner-list2: {U2}
 special+x: {U2}
@@ -435,6 +436,34 @@ def test_unsafe_forward_is_ignored(m):
         assert mailbox(m, U3, 'unsafe forward') == []
     finally:
         os.unlink(fwd)
+
+
+def test_reload_during_delivery_delivers_once(m):
+    # qmgr is told to stop by a reload while local runs a slow command: it
+    # records the result before it exits, and the new qmgr waits for it
+    # (before the fix the old qmgr exited at once, the new one recovered
+    # active/ and the command ran a second time).
+    before = m.log()
+    qid = m.inject('reloadslow@' + HOST, message('reload while busy'))
+    m.trigger()
+    m.wait_log(re.escape(qid) + r': from=<.*\(queue active\)', timeout=20)
+    time.sleep(0.5)                 # the command is sleeping now
+    m.reload()
+    m.wait_log(r'qmgr\[\d+\]: stopping: waiting for 1 deliveries in progress',
+               timeout=20)
+    # Mail that arrives meanwhile waits for the new qmgr and is delivered.
+    qid2 = m.inject(U1 + '@' + HOST, message('during the reload'))
+    m.trigger()
+    m.wait_log(re.escape(qid) + ': removed', timeout=30)
+    m.wait_log(re.escape(qid2) + ': removed', timeout=30)
+    log = m.log()[len(before):]
+    assert re.search(r'qmgr\[\d+\]: waiting for the previous qmgr process to finish',
+                     log), log
+    assert len(re.findall(re.escape(qid) + r': to=<reloadslow@', log)) == 1, log
+    assert len(re.findall(re.escape(qid2) + r': to=<', log)) == 1, log
+    with open(os.path.join(m.out, 'reloadslow.msg'), 'rb') as f:
+        assert f.read().count(b'Subject: reload while busy') == 1
+    wait_mailbox(m, U1, 'during the reload')
 
 
 def test_zz_commands_refused_and_map_unavailable_after_reload(m):
