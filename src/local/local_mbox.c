@@ -11,7 +11,8 @@
 /*	int	local_mbox_append(state, path, flags, why)
 /* DESCRIPTION
 /*	local_mbox() appends one message to the mbox file path: dot-lock
-/*	(path.lock, exclusive create, stale after LOCAL_LOCK_STALE
+/*	(dot_lock(3h): path.lock, exclusive create, waited for at most
+/*	LOCAL_LOCK_TIMEOUT seconds, stale after LOCAL_LOCK_STALE
 /*	seconds), fcntl() write lock (waited for at most
 /*	LOCAL_LOCK_TIMEOUT seconds), "From " line, the message with
 /*	mboxrd ">From " quoting, an empty line, fsync. On error the file is
@@ -46,6 +47,7 @@
 #include <vstring.h>
 
 #include <deliver_request.h>
+#include <dot_lock.h>
 
 #include "local.h"
 
@@ -56,47 +58,25 @@ static void local_mbox_alarm(int sig)
     /* Interrupts fcntl(F_SETLKW). */
 }
 
+/* local_mbox_priv - dot_lock()'s privilege callback */
+
+static void local_mbox_priv(void *context, int on)
+{
+    (void) local_priv((struct local_state *) context, on);
+}
+
 /* local_mbox_dotlock - create path.lock; 0, 1 (none: FILE only) or -1 */
 
 static int local_mbox_dotlock(struct local_state *state, const char *lock,
 			              int flags, struct vstring *why)
 {
-    time_t  deadline = time((time_t *) 0) + LOCAL_LOCK_TIMEOUT;
-    struct stat st;
-    int     fd;
-    int     err;
-
-    for (;;) {
-	(void) local_priv(state, 1);
-	fd = open(lock, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-		  0600);
-	err = errno;
-	(void) local_priv(state, 0);
-	if (fd >= 0) {
-	    (void) close(fd);
-	    return (0);
-	}
-	if (err != EEXIST) {
-	    if (flags == LOCAL_MBOX_FILE
-		&& (err == EACCES || err == EPERM || err == EROFS))
-		return (1);
-	    errno = err;
-	    vstring_sprintf(why, "create lock file %s: %m", lock);
-	    return (-1);
-	}
-	if (lstat(lock, &st) == 0
-	    && st.st_mtime < time((time_t *) 0) - LOCAL_LOCK_STALE) {
-	    (void) local_priv(state, 1);
-	    (void) unlink(lock);
-	    (void) local_priv(state, 0);
-	    continue;
-	}
-	if (time((time_t *) 0) >= deadline) {
-	    vstring_sprintf(why, "timeout waiting for lock file %s", lock);
-	    return (-1);
-	}
-	(void) usleep(200000);
-    }
+    if (dot_lock(lock, LOCAL_LOCK_TIMEOUT, LOCAL_LOCK_STALE, local_mbox_priv,
+		 (void *) state, why) == 0)
+	return (0);
+    if (flags == LOCAL_MBOX_FILE
+	&& (errno == EACCES || errno == EPERM || errno == EROFS))
+	return (1);
+    return (-1);
 }
 
 /* local_mbox_open - open or create the mailbox for appending */

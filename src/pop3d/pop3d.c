@@ -149,7 +149,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
-#include <netdb.h>
 #include <poll.h>
 #include <pwd.h>
 #include <signal.h>
@@ -164,6 +163,7 @@
 #include <vstring.h>
 
 #include <mail_params.h>
+#include <dot_lock.h>
 #include <mail_server.h>
 #include <dsasl.h>
 
@@ -176,68 +176,6 @@
 static uid_t pop3d_login_uid;
 static gid_t pop3d_login_gid;
 static char *pop3d_empty_dir;
-
-/* pop3d_peer - client and server addresses, verified client name */
-
-static void pop3d_peer(int fd, struct pop3d_client *cl)
-{
-    struct sockaddr_storage ss;
-    socklen_t len = sizeof(ss);
-    char    host[NI_MAXHOST];
-    char    serv[NI_MAXSERV];
-    char    name[NI_MAXHOST];
-    char    back[NI_MAXHOST];
-    struct addrinfo hints;
-    struct addrinfo *res;
-    struct addrinfo *ai;
-    struct vstring *buf = vstring_alloc(100);
-    const char *cp;
-
-    cl->addr = cl->port = cl->name = 0;
-    if (getpeername(fd, (struct sockaddr *) &ss, &len) == 0
-	&& (ss.ss_family == AF_INET || ss.ss_family == AF_INET6)
-	&& getnameinfo((struct sockaddr *) &ss, len, host, sizeof(host),
-		       serv, sizeof(serv), NI_NUMERICHOST | NI_NUMERICSERV) == 0) {
-	cp = host;
-	if (ss.ss_family == AF_INET6 && strncmp(cp, "::ffff:", 7) == 0
-	    && strchr(cp + 7, ':') == 0)
-	    cp += 7;
-	cl->addr = mystrdup(cp);
-	cl->port = mystrdup(serv);
-	if (getnameinfo((struct sockaddr *) &ss, len, name, sizeof(name),
-			(char *) 0, 0, NI_NAMEREQD) == 0) {
-	    memset(&hints, 0, sizeof(hints));
-	    hints.ai_socktype = SOCK_STREAM;
-	    if (getaddrinfo(name, (char *) 0, &hints, &res) == 0) {
-		for (ai = res; ai && cl->name == 0; ai = ai->ai_next)
-		    if (getnameinfo(ai->ai_addr, ai->ai_addrlen, back,
-				    sizeof(back), (char *) 0, 0,
-				    NI_NUMERICHOST) == 0
-			&& strcasecmp(back, host) == 0)
-			cl->name = mystrdup(name);
-		freeaddrinfo(res);
-	    }
-	}
-    }
-    if (cl->addr == 0) {
-	cl->addr = mystrdup("unknown");
-	cl->port = mystrdup("0");
-    }
-    if (cl->name == 0)
-	cl->name = mystrdup("unknown");
-    vstring_sprintf(buf, "%s[%s]", cl->name, cl->addr);
-    cl->namaddr = vstring_export(&buf);
-    len = sizeof(ss);
-    if (getsockname(fd, (struct sockaddr *) &ss, &len) == 0
-	&& getnameinfo((struct sockaddr *) &ss, len, host, sizeof(host),
-		       serv, sizeof(serv), NI_NUMERICHOST | NI_NUMERICSERV) == 0) {
-	cl->laddr = mystrdup(host);
-	cl->lport = mystrdup(serv);
-    } else {
-	cl->laddr = mystrdup("unknown");
-	cl->lport = mystrdup("0");
-    }
-}
 
 /* pop3d_child_signals - a forked process does not share the parent's */
 
@@ -327,37 +265,19 @@ static void pop3d_mailbox(struct pop3d_conn *conn)
 static int pop3d_dotlock(struct pop3d_conn *conn)
 {
     struct vstring *lock = vstring_alloc(100);
-    time_t  deadline = time((time_t *) 0) + POP3D_LOCK_WAIT;
-    struct stat st;
-    int     fd;
+    struct vstring *why = vstring_alloc(100);
+    int     ret;
 
     vstring_sprintf(lock, "%s.lock", conn->box_path);
-    for (;;) {
-	fd = open(vstring_str(lock), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW
-		  | O_CLOEXEC, 0600);
-	if (fd >= 0) {
-	    (void) close(fd);
-	    conn->dotlock = vstring_export(&lock);
-	    return (0);
-	}
-	if (errno != EEXIST) {
-	    msg_warn("create %s: %m", vstring_str(lock));
-	    break;
-	}
-	if (lstat(vstring_str(lock), &st) == 0
-	    && st.st_mtime < time((time_t *) 0) - POP3D_LOCK_STALE) {
-	    msg_warn("removing stale lock %s", vstring_str(lock));
-	    (void) unlink(vstring_str(lock));
-	    continue;
-	}
-	if (time((time_t *) 0) >= deadline) {
-	    msg_warn("%s: locked by another process", conn->box_path);
-	    break;
-	}
-	sleep(1);
+    if ((ret = dot_lock(vstring_str(lock), POP3D_LOCK_WAIT, POP3D_LOCK_STALE,
+			(void (*) (void *, int)) 0, (void *) 0, why)) == 0)
+	conn->dotlock = vstring_export(&lock);
+    else {
+	msg_warn("%s: %s", conn->box_path, vstring_str(why));
+	vstring_free(&lock);
     }
-    vstring_free(&lock);
-    return (-1);
+    vstring_free(&why);
+    return (ret);
 }
 
 /* pop3d_undotlock - remove the dot-lock we made */
@@ -479,12 +399,7 @@ static void pop3d_conn_free(struct pop3d_conn *conn)
     pop3d_set(&conn->method, 0);
     pop3d_set(&conn->attempt, 0);
     pop3d_set(&conn->box_path, 0);
-    myfree(conn->client.addr);
-    myfree(conn->client.port);
-    myfree(conn->client.name);
-    myfree(conn->client.namaddr);
-    myfree(conn->client.laddr);
-    myfree(conn->client.lport);
+    peer_info_free(&conn->client);
 }
 
 /* pop3d_service - one client */
@@ -502,7 +417,7 @@ static void pop3d_service(struct vstream *stream, const char *service,
 
     memset(&conn, 0, sizeof(conn));
     conn.lock_fd = -1;
-    pop3d_peer(fd, &conn.client);
+    peer_info_get(fd, &conn.client);
     msg_info("connect from %s", conn.client.namaddr);
     if (pop3d_sasl_new(&conn, why) < 0) {
 	msg_warn("%s: SASL: %s", conn.client.namaddr, vstring_str(why));

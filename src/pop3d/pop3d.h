@@ -16,6 +16,7 @@
 #define POP3D_H
 #include <stddef.h>
 #include <sys/types.h>
+#include <peer_info.h>
 
 struct vstream;
 struct vstring;
@@ -71,18 +72,6 @@ extern int pop3d_parse_msgno(const char *, long, long *);
 extern const char *pop3d_state_name(int);
 
  /*
-  * The client, as the privileged part found it before the fork.
-  */
-struct pop3d_client {
-    char   *addr;			/* numeric */
-    char   *port;
-    char   *name;			/* verified name or "unknown" */
-    char   *namaddr;			/* name[addr] */
-    char   *laddr;			/* our end */
-    char   *lport;
-};
-
- /*
   * pop3d_io.c: line reading, replies, the monitor channel.
   */
 #define POP3D_READ_OK		0
@@ -135,7 +124,7 @@ struct dsasl_server;
 struct passwd;
 
 struct pop3d_conn {
-    struct pop3d_client client;
+    struct peer_info client;		/* both ends (peer_info(3h)) */
     struct dsasl_server *sasl;
     int     failures;
     int     in_exchange;		/* AUTH in progress */

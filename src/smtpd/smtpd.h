@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 #include <time.h>
+#include <peer_info.h>
 
 struct vstream;
 struct vstring;
@@ -45,9 +46,9 @@ struct smtpd_count {
 #define SMTPD_CMD_UNKNOWN 10		/* unknown or malformed command */
 #define SMTPD_CMD_COUNT	11
 
-#define SMTPD_NAME_OK	0		/* name verified */
-#define SMTPD_NAME_NONE	1		/* no name, or it does not verify */
-#define SMTPD_NAME_TEMP	2		/* a lookup failed for now */
+#define SMTPD_NAME_OK	PEER_NAME_OK	/* name verified */
+#define SMTPD_NAME_NONE	PEER_NAME_NONE	/* no name, or it does not verify */
+#define SMTPD_NAME_TEMP	PEER_NAME_TEMP	/* a lookup failed for now */
 
 struct smtpd_state {
     struct vstream *client;

@@ -81,10 +81,6 @@
 
 /* System library. */
 
-#include <sys/socket.h>
-#include <netdb.h>
-#include <strings.h>
-#include <netinet/in.h>
 #include <stdarg.h>
 #include <string.h>
 #include <time.h>
@@ -103,6 +99,7 @@
 
 #include <cleanup_clnt.h>
 #include <mail_params.h>
+#include <peer_info.h>
 
 /* Application-specific. */
 
@@ -113,80 +110,21 @@ static const char *smtpd_count_names[SMTPD_CMD_COUNT] = {
     "vrfy", "help", "unknown",
 };
 
-/*
- * smtpd_peer_verify - the reverse name counts only when it resolves back
- * to the client's address (Postfix's "verified" client name).
- */
-
-static int smtpd_peer_verify(const char *name, const char *addr)
-{
-    struct addrinfo hints;
-    struct addrinfo *res;
-    struct addrinfo *ai;
-    char    host[NI_MAXHOST];
-    int     err;
-    int     ret = SMTPD_NAME_NONE;
-
-    memset(&hints, 0, sizeof(hints));
-    hints.ai_socktype = SOCK_STREAM;
-    if ((err = getaddrinfo(name, (char *) 0, &hints, &res)) != 0)
-	return (err == EAI_AGAIN ? SMTPD_NAME_TEMP : SMTPD_NAME_NONE);
-    for (ai = res; ai && ret != SMTPD_NAME_OK; ai = ai->ai_next) {
-	if (getnameinfo(ai->ai_addr, ai->ai_addrlen, host, sizeof(host),
-			(char *) 0, 0, NI_NUMERICHOST) != 0)
-	    continue;
-	if (strcasecmp(host, addr) == 0
-	    || (strncmp(host, "::ffff:", 7) == 0 && strcmp(host + 7, addr) == 0))
-	    ret = SMTPD_NAME_OK;
-    }
-    freeaddrinfo(res);
-    return (ret);
-}
-
-/* smtpd_peer - client address, port and name */
+/* smtpd_peer - client address, port and names (peer_info(3h)) */
 
 static void smtpd_peer(struct smtpd_state *state)
 {
-    struct sockaddr_storage ss;
-    socklen_t len = sizeof(ss);
-    char    host[NI_MAXHOST];
-    char    serv[NI_MAXSERV];
-    char    name[NI_MAXHOST];
-    const char *cp;
-    int     err;
+    struct peer_info peer;
 
-    if (getpeername(vstream_fileno(state->client), (struct sockaddr *) &ss,
-		    &len) < 0
-	|| (ss.ss_family != AF_INET && ss.ss_family != AF_INET6)
-	|| getnameinfo((struct sockaddr *) &ss, len, host, sizeof(host),
-		       serv, sizeof(serv), NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
-	state->addr = mystrdup("unknown");
-	state->port = mystrdup("unknown");
-	state->name = mystrdup("unknown");
-	state->name_status = SMTPD_NAME_NONE;
-    } else {
-	/* An IPv4-mapped IPv6 address is logged as IPv4. */
-	cp = host;
-	if (ss.ss_family == AF_INET6 && strncmp(cp, "::ffff:", 7) == 0
-	    && strchr(cp + 7, ':') == 0)
-	    cp += 7;
-	state->addr = mystrdup(cp);
-	state->port = mystrdup(serv);
-	if ((err = getnameinfo((struct sockaddr *) &ss, len, name,
-			       sizeof(name), (char *) 0, 0, NI_NAMEREQD)) == 0) {
-	    state->reverse_name = mystrdup(name);
-	    state->name_status = smtpd_peer_verify(name, cp);
-	} else {
-	    state->name_status = (err == EAI_AGAIN ? SMTPD_NAME_TEMP :
-				  SMTPD_NAME_NONE);
-	}
-	state->name = mystrdup(state->name_status == SMTPD_NAME_OK ?
-			       name : "unknown");
-    }
-    if (state->reverse_name == 0)
-	state->reverse_name = mystrdup("unknown");
-    vstring_sprintf(state->scratch, "%s[%s]", state->name, state->addr);
-    state->namaddr = mystrdup(vstring_str(state->scratch));
+    peer_info_get(vstream_fileno(state->client), &peer);
+    state->addr = peer.addr;
+    state->port = peer.port;
+    state->name = peer.name;
+    state->reverse_name = peer.reverse_name;
+    state->name_status = peer.name_status;
+    state->namaddr = peer.namaddr;
+    myfree(peer.laddr);
+    myfree(peer.lport);
 }
 
 /* smtpd_state_init - new session */
