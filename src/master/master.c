@@ -67,8 +67,10 @@
 /*	Otherwise it closes the listeners of removed and changed services,
 /*	opens new ones (a listener whose address did not change stays
 /*	open), and retires the running processes: idle ones exit at once,
-/*	busy ones after their client; new processes use the new
-/*	configuration. It logs "reload -- version X, configuration DIR".
+/*	busy ones after their client, and none takes a new client; new
+/*	processes use the new configuration. qmgr finishes the deliveries
+/*	it has in progress (up to a minute) while the new qmgr waits for
+/*	it (qmgr(8)). It logs "reload -- version X, configuration DIR".
 /* .IP "SIGTERM, SIGINT"
 /*	Stop: send SIGTERM to every process (the log service last), wait a
 /*	few seconds, kill what is left with SIGKILL, remove the pid file and

@@ -282,8 +282,19 @@ class Instance:
     def children(self):
         return children_of(self.master_pid) if self.master_pid else []
 
-    def reload(self):
-        return self.dromos('reload')
+    RELOADED = re.compile(r'dromos/master\[\d+\]: (reload -- |warning: configuration '
+                          r'(not reloaded|changed while reloading))')
+
+    def reload(self, wait=True):
+        """dromos reload; with wait, return once master has acted on it
+        (its "reload --" line or a refusal is in the log): from then on new
+        connections and queue triggers reach the new processes."""
+        before = len(self.RELOADED.findall(self.log()))
+        res = self.dromos('reload')
+        if wait and self.started:
+            wait_for(lambda: len(self.RELOADED.findall(self.log())) > before,
+                     timeout=30, what='master to log the reload')
+        return res
 
     def stop(self):
         if not self.started:
