@@ -89,7 +89,7 @@ nouser: "|exit 67"
 tempfail: "|exit 75"
 fail3: "|echo some output; exit 3"
 slow: "|sleep 30"
-reloadslow: "|sleep 2; cat >> {out}/reloadslow.msg"
+reloadslow: "|i=0; while [ ! -e {out}/reload.go ] && [ $i -lt 28 ]; do sleep 0.1; i=$((i+1)); done; cat >> {out}/reloadslow.msg"
 list2: {U1}, {U3}
 owner-list2: {U2}
 special+x: {U2}
@@ -447,10 +447,13 @@ def test_reload_during_delivery_delivers_once(m):
     qid = m.inject('reloadslow@' + HOST, message('reload while busy'))
     m.trigger()
     m.wait_log(re.escape(qid) + r': from=<.*\(queue active\)', timeout=20)
-    time.sleep(0.5)                 # the command is sleeping now
+    # The command waits (up to 2.8 s, within command_time_limit) for the
+    # go file, which the test makes once the old qmgr is stopping.
     m.reload()
     m.wait_log(r'qmgr\[\d+\]: stopping: waiting for 1 deliveries in progress',
                timeout=20)
+    with open(os.path.join(m.out, 'reload.go'), 'w'):
+        pass
     # Mail that arrives meanwhile waits for the new qmgr and is delivered.
     qid2 = m.inject(U1 + '@' + HOST, message('during the reload'))
     m.trigger()
