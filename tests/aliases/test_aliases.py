@@ -49,7 +49,7 @@ def write_file(path, text, mode=0o644, owner=None):
 
 @pytest.fixture(scope='module')
 def m():
-    inst = MailInstance(recipient_delimiter='+', command_time_limit='3s')
+    inst = MailInstance(recipient_delimiter='+', command_time_limit='6s')
     try:
         for u in (U1, U2, U3, U4, OWNER):
             inst.add_user(u)
@@ -89,7 +89,7 @@ nouser: "|exit 67"
 tempfail: "|exit 75"
 fail3: "|echo some output; exit 3"
 slow: "|sleep 30"
-reloadslow: "|i=0; while [ ! -e {out}/reload.go ] && [ $i -lt 28 ]; do sleep 0.1; i=$((i+1)); done; cat >> {out}/reloadslow.msg"
+reloadslow: "|i=0; while [ ! -e {out}/reload.go ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done; cat >> {out}/reloadslow.msg"
 list2: {U1}, {U3}
 owner-list2: {U2}
 special+x: {U2}
@@ -447,21 +447,24 @@ def test_reload_during_delivery_delivers_once(m):
     qid = m.inject('reloadslow@' + HOST, message('reload while busy'))
     m.trigger()
     m.wait_log(re.escape(qid) + r': from=<.*\(queue active\)', timeout=20)
-    # The command waits (up to 2.8 s, within command_time_limit) for the
-    # go file, which the test makes once the old qmgr is stopping.
+    # The command waits (up to 5 s, within command_time_limit) for the go
+    # file, which the test makes once the old qmgr is stopping and the new
+    # one waits for it.
+    def wait_new(pattern):
+        wait_for(lambda: re.search(pattern, m.log()[len(before):]), timeout=20,
+                 what=pattern)
+
     m.reload()
-    m.wait_log(r'qmgr\[\d+\]: stopping: waiting for 1 deliveries in progress',
-               timeout=20)
-    with open(os.path.join(m.out, 'reload.go'), 'w'):
-        pass
+    wait_new(r'qmgr\[\d+\]: stopping: waiting for 1 deliveries in progress')
     # Mail that arrives meanwhile waits for the new qmgr and is delivered.
     qid2 = m.inject(U1 + '@' + HOST, message('during the reload'))
     m.trigger()
+    wait_new(r'qmgr\[\d+\]: waiting for the previous qmgr process to finish')
+    with open(os.path.join(m.out, 'reload.go'), 'w'):
+        pass
     m.wait_log(re.escape(qid) + ': removed', timeout=30)
     m.wait_log(re.escape(qid2) + ': removed', timeout=30)
     log = m.log()[len(before):]
-    assert re.search(r'qmgr\[\d+\]: waiting for the previous qmgr process to finish',
-                     log), log
     assert len(re.findall(re.escape(qid) + r': to=<reloadslow@', log)) == 1, log
     assert len(re.findall(re.escape(qid2) + r': to=<', log)) == 1, log
     with open(os.path.join(m.out, 'reloadslow.msg'), 'rb') as f:

@@ -333,3 +333,35 @@ class Instance:
         self.stop()
         self.remove_users()
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+class LineClient:
+    """A raw client of a CR LF line protocol (SMTP, POP3): the connection
+    from an optional source address, sending text or any bytes, reading
+    exact lines. Subclasses set ENCODING for str data and add the
+    protocol's replies."""
+
+    ENCODING = 'utf-8'
+
+    def __init__(self, port, timeout=20, source=None):
+        self.timeout = timeout
+        self.sock = socket.create_connection(
+            ('127.0.0.1', port), timeout=timeout,
+            source_address=(source, 0) if source else None)
+        self.buf = b''
+
+    def send(self, data):
+        if isinstance(data, str):
+            data = data.encode(self.ENCODING)
+        self.sock.sendall(data)
+
+    def rawline(self):
+        """One line as bytes, without its CR LF (which must be there)."""
+        while b'\n' not in self.buf:
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise EOFError('connection closed; partial: %r' % self.buf)
+            self.buf += chunk
+        line, self.buf = self.buf.split(b'\n', 1)
+        assert line.endswith(b'\r'), 'line without CR LF: %r' % line
+        return line[:-1]

@@ -31,7 +31,8 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, '..', 'lib'))
-from dromos_instance import Instance, TOP, free_port, wait_for, proc_status  # noqa: E402,F401
+from dromos_instance import (Instance, LineClient, TOP, free_port, wait_for,  # noqa: E402,F401
+                             proc_status)
 
 HOST = 'mx.example.test'
 REALM = 'example.test'
@@ -392,31 +393,14 @@ def parse_mbox(data):
 
 # --- the POP3 clients -------------------------------------------------------
 
-class Pop:
+class Pop(LineClient):
     """A raw POP3 client: exact reply lines, pipelining, any bytes."""
 
+    ENCODING = 'latin-1'
+
     def __init__(self, port, source=None, timeout=20):
-        self.timeout = timeout
-        self.sock = socket.create_connection(
-            ('127.0.0.1', port), timeout=timeout,
-            source_address=(source, 0) if source else None)
-        self.buf = b''
+        super().__init__(port, timeout=timeout, source=source)
         self.greeting = self.line()
-
-    def send(self, data):
-        if isinstance(data, str):
-            data = data.encode('latin-1')
-        self.sock.sendall(data)
-
-    def rawline(self):
-        while b'\n' not in self.buf:
-            chunk = self.sock.recv(65536)
-            if not chunk:
-                raise EOFError('connection closed; partial: %r' % self.buf)
-            self.buf += chunk
-        line, self.buf = self.buf.split(b'\n', 1)
-        assert line.endswith(b'\r'), 'line without CR LF: %r' % line
-        return line[:-1]
 
     def line(self):
         return self.rawline().decode('latin-1')

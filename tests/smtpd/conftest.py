@@ -32,7 +32,8 @@ import time
 import pytest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'lib'))
-from dromos_instance import Instance, TOP, free_port, wait_for, proc_status  # noqa: E402
+from dromos_instance import (Instance, LineClient, TOP, free_port, wait_for,  # noqa: E402
+                             proc_status)
 
 HOST = 'mx.example.test'
 PROGS = ('smtpd', 'cleanup', 'qmgr', 'local')
@@ -154,30 +155,15 @@ def _can_connect(port):
         return False
 
 
-class Smtp:
+class Smtp(LineClient):
     """A raw SMTP client: exact replies, pipelining, arbitrary bytes."""
 
     def __init__(self, port, timeout=20, source=None):
-        self.sock = socket.create_connection(
-            ('127.0.0.1', port), timeout=timeout,
-            source_address=(source, 0) if source else None)
-        self.buf = b''
+        super().__init__(port, timeout=timeout, source=source)
         self.greeting = self.reply()
 
-    def send(self, data):
-        if isinstance(data, str):
-            data = data.encode()
-        self.sock.sendall(data)
-
     def line(self):
-        while b'\n' not in self.buf:
-            chunk = self.sock.recv(65536)
-            if not chunk:
-                raise EOFError('connection closed; partial: %r' % self.buf)
-            self.buf += chunk
-        line, self.buf = self.buf.split(b'\n', 1)
-        assert line.endswith(b'\r'), line
-        return line[:-1].decode()
+        return self.rawline().decode()
 
     def reply(self):
         lines = []
