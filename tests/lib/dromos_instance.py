@@ -335,6 +335,15 @@ class Instance:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
+
+def listening(port, addr='127.0.0.1', timeout=2):
+    """True when something accepts TCP connections on addr:port."""
+    try:
+        socket.create_connection((addr, port), timeout=timeout).close()
+        return True
+    except OSError:
+        return False
+
 class LineClient:
     """A raw client of a CR LF line protocol (SMTP, POP3): the connection
     from an optional source address, sending text or any bytes, reading

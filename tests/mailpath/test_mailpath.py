@@ -15,7 +15,7 @@ import time
 import pytest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'lib'))
-from dromos_instance import Instance, proc_status, wait_for  # noqa: E402
+from dromos_instance import Instance, listening, proc_status, wait_for  # noqa: E402
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason='needs root')
 
@@ -30,18 +30,9 @@ def inst():
                                       maximal_backoff_time='2s')
     i.add_user(USER)
     i.start()
-    wait_for(lambda: _listening(i.smtp_port), what='smtpd port')
+    wait_for(lambda: listening(i.smtp_port), what='smtpd port')
     yield i
     i.cleanup()
-
-
-def _listening(port):
-    import socket
-    try:
-        socket.create_connection(('127.0.0.1', port), timeout=1).close()
-        return True
-    except OSError:
-        return False
 
 
 def maildir(inst, user=USER):

@@ -31,7 +31,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, '..', 'lib'))
-from dromos_instance import (Instance, LineClient, TOP, free_port, wait_for,  # noqa: E402,F401
+from dromos_instance import (Instance, LineClient, TOP, free_port, listening, wait_for,  # noqa: E402,F401
                              proc_status)
 
 HOST = 'mx.example.test'
@@ -171,7 +171,7 @@ class PopInstance(Instance):
             except AssertionError:
                 raise AssertionError('pop3d service %s (port %d) does not greet;'
                                      ' log:\n%s' % (name, port, self.log()[-4000:]))
-        wait_for(lambda: _can_connect(self.smtp_port), timeout=15,
+        wait_for(lambda: listening(self.smtp_port), timeout=15,
                  what='smtpd port')
 
     # --- mailboxes --------------------------------------------------
@@ -230,14 +230,6 @@ SECRETS = set()
 def secret(s):
     SECRETS.add(s)
     return s
-
-
-def _can_connect(port):
-    try:
-        socket.create_connection(('127.0.0.1', port), timeout=2).close()
-        return True
-    except OSError:
-        return False
 
 
 def _greets(port):

@@ -25,7 +25,7 @@ import pytest
 
 from poptest import (LOGIN_RE, TOP, Pop, PopInstance, fresh, login, password,
                      secret, wait_for)
-from dromos_instance import free_port
+from dromos_instance import free_port, listening
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason='needs root')
 
@@ -195,14 +195,7 @@ def test_pop_before_smtp_ipv6(inst):
         f.write('[::1]:%d inet n n n - - pop3d\n' % pop6)
         f.write('[::1]:%d inet n - - - - smtpd\n' % smtp6)
     inst.reload()
-
-    def listening(port):
-        try:
-            socket.create_connection(('::1', port), timeout=2).close()
-            return True
-        except OSError:
-            return False
-    wait_for(lambda: listening(pop6) and listening(smtp6), timeout=15,
+    wait_for(lambda: listening(pop6, '::1') and listening(smtp6, '::1'), timeout=15,
              what='pop3d and smtpd on [::1]')
     server = ('::1', smtp6)
     code, text = rcpt(inst, '::1', server=server)

@@ -15,9 +15,8 @@ import sys
 import pytest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'lib'))
-from dromos_instance import wait_for  # noqa: E402
+from dromos_instance import listening, wait_for  # noqa: E402
 from burst import DEAD_ADDR, burst_setup, count_results, smtp_source  # noqa
-from test_smtp import _listening  # noqa: E402
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason='needs root')
 
@@ -34,7 +33,7 @@ def test_burst_live_drains_dead_throttled():
         sink.start()
         dead.start()
         inst.start()
-        wait_for(lambda: _listening(inst.smtp_port), what='smtpd port')
+        wait_for(lambda: listening(inst.smtp_port), what='smtpd port')
         procs = [smtp_source(inst.smtp_port, PER_DESTINATION,
                              'user@%s.test' % d) for d in ('live', 'dead')]
         for p in procs:

@@ -19,7 +19,7 @@ import time
 import pytest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'lib'))
-from dromos_instance import Instance, free_port, wait_for  # noqa: E402
+from dromos_instance import Instance, free_port, listening, wait_for  # noqa: E402
 from dns_fixture import DnsServer, ServfailServer, use_dns  # noqa: E402
 from smtp_peer import SmtpPeer  # noqa: E402
 
@@ -74,19 +74,11 @@ def env():
                smtp_connect_timeout='3s', smtp_helo_timeout='5s')
     use_dns(inst, dns)
     inst.start()
-    wait_for(lambda: _listening(inst.smtp_port), what='smtpd port')
+    wait_for(lambda: listening(inst.smtp_port), what='smtpd port')
     yield dict(inst=inst, peer_port=peer_port, sink_port=sink_port, dns=dns)
     inst.cleanup()
     dns.stop()
     servfail.stop()
-
-
-def _listening(port, addr='127.0.0.1'):
-    try:
-        socket.create_connection((addr, port), timeout=1).close()
-        return True
-    except OSError:
-        return False
 
 
 @pytest.fixture
@@ -411,7 +403,7 @@ def test_postfix_smtp_sink_interop(env):
                              '%s:%d' % (SINK_ADDR, env['sink_port']), '10'],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        wait_for(lambda: _listening(env['sink_port'], SINK_ADDR),
+        wait_for(lambda: listening(env['sink_port'], SINK_ADDR),
                  what='smtp-sink listening')
         qid = send(inst, ['s1@sink.test', 's2@sink.test'],
                    'Subject: to the sink\r\n\r\nfor smtp-sink\r\n')
